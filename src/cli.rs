@@ -1,0 +1,187 @@
+//! Command-line interface: parses flags, compiles the rule set once, runs the pipeline, and
+//! maps the outcome to an exit code (0 clean, 1 threshold hit, 2 error).
+
+use crate::error::{Error, Result};
+use crate::input::{self, InputFormat};
+use crate::model::Level;
+use crate::output::{table::TableStyle, Format, Writer};
+use crate::rules;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sourcecheck",
+    version,
+    about = "Audit the sourcing of news articles: who stands behind each claim, and how strongly.",
+    after_help = "Examples:\n  sourcecheck check examples/harbour-deal.txt\n  sourcecheck check --format jsonl corpus.jsonl > claims.jsonl\n  cat article.txt | sourcecheck check - --fail-on weak\n\nExit codes: 0 clean, 1 a claim at or below --fail-on, 2 usage, rule, input or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse articles: find claims, link them to sources, rate attribution strength.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Articles: .txt or .md files, .jsonl corpora, folders (walked for those), or - for stdin.
+    #[arg(value_name = "PATH", default_value = "-")]
+    pub paths: Vec<PathBuf>,
+    /// Output format (default: table).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Rule folder to use instead of the embedded default (files missing there fall back to
+    /// the default ones).
+    #[arg(long, value_name = "DIR", env = "SOURCECHECK_RULES")]
+    pub rules: Option<PathBuf>,
+    /// Exit 1 when any claim is at or below this level.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<Level>,
+    /// Write the output to FILE (atomically: a temporary file, renamed when complete).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the table (never for JSON). NO_COLOR is honoured.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// How to read inputs.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(args) => match check(&args) {
+            Ok(code) => code,
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => {
+                eprintln!("sourcecheck: {e}");
+                2
+            }
+        },
+    }
+}
+
+fn table_width() -> u16 {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<u16>().ok())
+    {
+        return w.max(40);
+    }
+    let probe = comfy_table::Table::new();
+    probe.width().filter(|w| *w >= 40).unwrap_or(120)
+}
+
+fn check(args: &CheckArgs) -> Result<i32> {
+    let rules = rules::load(args.rules.as_deref())?;
+    let inputs = input::expand(&args.paths)?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = args.format == Format::Table
+        && match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+    let style = TableStyle {
+        color,
+        width: table_width(),
+    };
+
+    // the sink: stdout, or a temporary file renamed into place when complete
+    let (sink, temp): (Box<dyn Write>, Option<(PathBuf, PathBuf)>) = match &args.output {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), PathBuf::from);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "out".into());
+            let tmp = dir.join(format!(".{name}.sourcecheck-{}.tmp", std::process::id()));
+            let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            (
+                Box::new(std::io::BufWriter::new(f)),
+                Some((tmp, path.clone())),
+            )
+        }
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            None,
+        ),
+    };
+    let mut writer = Writer::new(sink, args.format, style);
+    let mut errors = 0usize;
+    let mut hit = false;
+    let mut io_error: Option<Error> = None;
+    for inp in &inputs {
+        let res = input::read(inp, args.input_format, &mut |item| match item {
+            Ok(article) => {
+                let report =
+                    crate::analyze_with_meta(&article.id, &article.text, article.meta, &rules);
+                if let Some(level) = args.fail_on {
+                    hit |= report.claims.iter().any(|c| c.strength.level <= level);
+                }
+                if let Err(e) = writer.write(&report) {
+                    io_error = Some(Error::io(
+                        args.output.clone().unwrap_or_else(|| "<stdout>".into()),
+                        e,
+                    ));
+                    return false;
+                }
+                true
+            }
+            Err(e) => {
+                errors += 1;
+                eprintln!("sourcecheck: {e}");
+                true
+            }
+        });
+        if let Some(e) = io_error.take() {
+            if let Some((tmp, _)) = &temp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(e);
+        }
+        if let Err(e) = res {
+            errors += 1;
+            eprintln!("sourcecheck: {e}");
+        }
+    }
+    let target = args.output.clone().unwrap_or_else(|| "<stdout>".into());
+    writer.finish().map_err(|e| Error::io(&target, e))?;
+    if let Some((tmp, path)) = temp {
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(if errors > 0 {
+        2
+    } else if hit {
+        1
+    } else {
+        0
+    })
+}

@@ -1,0 +1,1077 @@
+//! Detection: finds cues in each sentence and, around each, the source mention and the
+//! content, following the sentence frames of news attribution:
+//!
+//! - `"...," X said` / `"...," said X` / `X said: "..."` / `X said (that) ...`
+//! - `X told Y (that) ...`, `X described Y as Z`
+//! - `according to X, ...` / `..., according to X.`
+//! - `X quoted Y as saying ...`, `X cited Y as saying ...`, `X cited Y who said ...`,
+//!   `..., X reported, citing Y`
+//! - quotations with no cue that continue a speaker's quotation (inherited).
+//!
+//! Every word the frames look for comes from the rule set; this module only knows the shapes.
+
+use crate::rules::compile::{CueKind, CuePhrase, Form, RuleSet};
+use crate::rules::schema::CueClass;
+use crate::text::{TextModel, TokKind};
+use std::ops::Range;
+
+/// A byte span.
+pub type Bytes = (usize, usize);
+
+/// How the content is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Directness {
+    DirectQuote,
+    PartialQuote,
+    Paraphrase,
+    Summary,
+}
+
+impl Directness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Directness::DirectQuote => "direct_quote",
+            Directness::PartialQuote => "partial_quote",
+            Directness::Paraphrase => "paraphrase",
+            Directness::Summary => "summary",
+        }
+    }
+}
+
+/// One detected attribution, before its mentions are resolved.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    pub sentence: usize,
+    /// Content pieces (several for `"...," she said, "..."`).
+    pub content: Vec<Bytes>,
+    /// The source mention as written (token range), innermost speaker.
+    pub source: Option<Range<usize>>,
+    /// Conduits before the source, outermost first (token ranges).
+    pub conduits: Vec<Range<usize>>,
+    /// The cue as written (token range).
+    pub cue: Range<usize>,
+    pub class: CueClass,
+    pub lemma: String,
+    /// Which sentence frame matched, e.g. "X quoted Y as saying".
+    pub pattern: &'static str,
+    pub directness: Directness,
+    /// Taken from a neighbouring sentence.
+    pub inherited: bool,
+    /// A venue or medium is named ("in a statement").
+    pub venue: bool,
+}
+
+/// A cue found in a sentence (token range + lexicon entry).
+struct Hit<'r> {
+    at: usize,
+    len: usize,
+    phrase: &'r CuePhrase,
+}
+
+pub struct Detector<'m, 'a, 'r> {
+    pub m: &'m TextModel<'a>,
+    pub r: &'r RuleSet,
+}
+
+const DETERMINERS: [&str; 12] = [
+    "a", "an", "the", "this", "that", "his", "her", "their", "its", "our", "my", "your",
+];
+
+impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
+    pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet) -> Self {
+        Detector { m, r }
+    }
+
+    fn word(&self, i: usize) -> Option<&str> {
+        let t = self.m.tokens.get(i)?;
+        t.is_word().then(|| self.m.lower(t))
+    }
+
+    fn text(&self, i: usize) -> &'a str {
+        self.m.tok_text(&self.m.tokens[i])
+    }
+
+    fn is_punct(&self, i: usize, p: &str) -> bool {
+        self.m
+            .tokens
+            .get(i)
+            .is_some_and(|t| !t.is_word() && self.text(i) == p)
+    }
+
+    fn is_cap(&self, i: usize) -> bool {
+        self.m.tokens[i].is_word() && self.text(i).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    fn bytes(&self, r: &Range<usize>) -> Bytes {
+        (
+            self.m.tokens[r.start].start as usize,
+            self.m.tokens[r.end - 1].end as usize,
+        )
+    }
+
+    /// All attributions in the article, in text order.
+    pub fn run(&self) -> Vec<Detection> {
+        let mut out = Vec::new();
+        for (si, s) in self.m.sentences.iter().enumerate() {
+            let before = out.len();
+            self.sentence(si, s.tokens.clone(), &mut out);
+            if out.len() == before {
+                if let Some(d) = self.inherit(si, &out) {
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn hits(&self, sent: &Range<usize>) -> Vec<Hit<'r>> {
+        let mut hits = Vec::new();
+        let mut i = sent.start;
+        while i < sent.end {
+            let t = &self.m.tokens[i];
+            if !t.is_word() || t.quoted() {
+                i += 1;
+                continue;
+            }
+            let words: Vec<&str> = (i..sent.end.min(i + 4))
+                .map_while(|k| self.word(k).filter(|_| !self.m.tokens[k].quoted()))
+                .collect();
+            if let Some(p) = self.r.cues.longest_at(&words) {
+                if self.plausible(i, p, sent) {
+                    hits.push(Hit {
+                        at: i,
+                        len: p.words.len(),
+                        phrase: p,
+                    });
+                    i += p.words.len();
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        hits
+    }
+
+    /// Filters noun uses ("the report", "to say") and verbs that need a complement.
+    fn plausible(&self, i: usize, p: &CuePhrase, sent: &Range<usize>) -> bool {
+        if p.kind == CueKind::Prepositional {
+            return true;
+        }
+        if i > sent.start {
+            if let Some(prev) = self.word(i - 1) {
+                if DETERMINERS.contains(&prev) || (prev == "to" && p.form == Form::Base) {
+                    return false;
+                }
+            }
+        }
+        if p.kind != CueKind::Verb || !p.needs_complement {
+            return true;
+        }
+        let after = i + p.words.len();
+        let mut k = after;
+        // skip a venue ("added in a statement that")
+        if let Some(v) = self.venue_at(k, sent) {
+            k = v;
+        }
+        if k >= sent.end {
+            return self.ends_clause_after_quote(i, sent);
+        }
+        let next = &self.m.tokens[k];
+        if next.kind == TokKind::QuoteOpen {
+            return true;
+        }
+        match self.word(k) {
+            Some("that") => true,
+            _ => {
+                let t = self.text(k);
+                t == ":"
+                    || (t == ","
+                        && self
+                            .m
+                            .tokens
+                            .get(k + 1)
+                            .is_some_and(|n| n.kind == TokKind::QuoteOpen))
+                    || ((t == "." || t == ",") && self.ends_clause_after_quote(i, sent))
+                    || self.is_inverted_speaker(i, p, sent)
+            }
+        }
+    }
+
+    /// `"...," X added.`: the cue closes a clause that follows a quotation or a comma.
+    fn ends_clause_after_quote(&self, i: usize, sent: &Range<usize>) -> bool {
+        let mut k = i;
+        let mut n = 0;
+        while k > sent.start && n < 8 {
+            k -= 1;
+            let t = &self.m.tokens[k];
+            if t.kind == TokKind::QuoteClose || self.is_punct(k, ",") {
+                return true;
+            }
+            if !t.is_word() {
+                return false;
+            }
+            n += 1;
+        }
+        false
+    }
+
+    fn is_inverted_speaker(&self, i: usize, p: &CuePhrase, sent: &Range<usize>) -> bool {
+        p.inversion
+            && i > sent.start
+            && (self.m.tokens[i - 1].kind == TokKind::QuoteClose || self.is_punct(i - 1, ","))
+    }
+
+    /// If a venue phrase starts at token k, the token after it.
+    fn venue_at(&self, k: usize, sent: &Range<usize>) -> Option<usize> {
+        self.r.cues.venues.iter().find_map(|v| {
+            let ok = v
+                .iter()
+                .enumerate()
+                .all(|(j, w)| k + j < sent.end && self.word(k + j) == Some(w.as_str()));
+            ok.then_some(k + v.len())
+        })
+    }
+
+    fn sentence_has_venue(&self, sent: &Range<usize>) -> bool {
+        (sent.start..sent.end)
+            .any(|k| !self.m.tokens[k].quoted() && self.venue_at(k, sent).is_some())
+    }
+
+    // ------------------------------------------------------------ noun phrases
+
+    fn is_modifier(&self, k: usize) -> bool {
+        self.word(k)
+            .is_some_and(|w| self.r.cues.modifiers.contains(w) || w == "n't")
+            || self.is_time_word(k)
+    }
+
+    fn is_time_word(&self, k: usize) -> bool {
+        self.m.tokens[k].is_word() && self.r.lang.time_words.contains(self.text(k))
+    }
+
+    /// Skips modifiers and time phrases leftwards from k (inclusive); returns the new k.
+    fn skip_left_modifiers(&self, mut k: usize, floor: usize) -> Option<usize> {
+        let mut guard = 0;
+        while k >= floor && guard < 6 {
+            if self.is_modifier(k) {
+                // "on Tuesday", "last week": also drop the word before a time word
+                if self.is_time_word(k)
+                    && k > floor
+                    && matches!(
+                        self.word(k - 1),
+                        Some("on" | "last" | "this" | "early" | "late" | "in")
+                    )
+                {
+                    if k - 1 == floor {
+                        return None;
+                    }
+                    k -= 2;
+                } else {
+                    if k == floor {
+                        return None;
+                    }
+                    k -= 1;
+                }
+                guard += 1;
+                continue;
+            }
+            break;
+        }
+        Some(k)
+    }
+
+    /// The noun phrase ending at token `end_incl`, walking left within the sentence.
+    fn left_np(&self, end_incl: usize, floor: usize) -> Option<Range<usize>> {
+        let lang = &self.r.lang;
+        let mut k = end_incl as isize;
+        let mut start = end_incl + 1;
+        while k >= floor as isize {
+            let ku = k as usize;
+            let t = &self.m.tokens[ku];
+            if t.quote.is_some() {
+                break;
+            }
+            if !t.is_word() {
+                // "Brig. Gen." style periods after an abbreviation stay in the phrase
+                let txt = self.text(ku);
+                if txt == "."
+                    && ku > floor
+                    && self.m.tokens[ku - 1].is_word()
+                    && lang.abbreviations.contains(self.text(ku - 1))
+                    && start <= end_incl
+                {
+                    start = ku;
+                    k -= 1;
+                    continue;
+                }
+                break;
+            }
+            let w = self.m.lower(t);
+            if lang.np_boundaries.contains(w)
+                && !(ku == end_incl && lang.relative_pronouns.contains(w))
+            {
+                // sentence-initial capitalised function words still end the phrase
+                break;
+            }
+            start = ku;
+            if end_incl + 1 - start >= 8 {
+                break;
+            }
+            if lang.relative_pronouns.contains(w) {
+                break;
+            }
+            k -= 1;
+        }
+        (start <= end_incl).then(|| start..end_incl + 1)
+    }
+
+    /// Does this token range look like a source (a name, pronoun, title, catalogue phrase,
+    /// document or plural noun)?
+    fn looks_like_source(&self, r: &Range<usize>) -> bool {
+        let lang = &self.r.lang;
+        for k in r.clone() {
+            let t = &self.m.tokens[k];
+            if !t.is_word() {
+                continue;
+            }
+            let w = self.m.lower(t);
+            if lang.person_pronouns.contains(w)
+                || lang.first_person.contains(w)
+                || lang.group_pronouns.contains(w)
+                || lang.relative_pronouns.contains(w)
+                || w == "it"
+                || lang.title_words.contains(w)
+                || lang.document_nouns.contains(w)
+            {
+                return true;
+            }
+            let sentence_initial = self.m.sentences.iter().any(|s| s.tokens.start == k);
+            if self.is_cap(k)
+                && !(sentence_initial && DETERMINERS.contains(&w))
+                && w.chars().any(char::is_alphabetic)
+            {
+                return true;
+            }
+        }
+        // a plural noun head ("critics", "voters", "analysts")
+        let last = r.end - 1;
+        self.word(last)
+            .is_some_and(|w| w.len() > 3 && w.ends_with('s') && !w.ends_with("ss"))
+            || self.catalogue_phrase_in(r)
+    }
+
+    fn catalogue_phrase_in(&self, r: &Range<usize>) -> bool {
+        let (s, e) = self.bytes(r);
+        self.r.catalogue.phrases.find(&self.m.text[s..e]).is_some()
+    }
+
+    /// A name or noun phrase starting at token k, to the right (inverted speakers, and
+    /// sources after "according to"). `long` allows lower-case words and "of".
+    fn right_np(&self, k: usize, sent: &Range<usize>, long: bool) -> Option<Range<usize>> {
+        let lang = &self.r.lang;
+        let mut j = k;
+        let max = if long { 18 } else { 7 };
+        while j < sent.end && j - k < max {
+            let t = &self.m.tokens[j];
+            if t.quote.is_some() {
+                break;
+            }
+            if !t.is_word() {
+                let txt = self.text(j);
+                let keep = (txt == "."
+                    && j > k
+                    && lang.abbreviations.contains(self.text(j - 1))
+                    && j + 1 < sent.end
+                    && self.m.tokens[j + 1].is_word())
+                    || (long && (txt == "'" || txt == "’"));
+                if keep {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let w = self.m.lower(t);
+            if !long {
+                let first = j == k;
+                let ok = self.is_cap(j)
+                    || lang.title_words.contains(w)
+                    || (first
+                        && (DETERMINERS.contains(&w)
+                            || lang.person_pronouns.contains(w)
+                            || lang.group_pronouns.contains(w)
+                            || lang.first_person.contains(w)))
+                    || (j > k && w == "of");
+                if !ok {
+                    break;
+                }
+                if first
+                    && (lang.person_pronouns.contains(w)
+                        || lang.first_person.contains(w)
+                        || lang.group_pronouns.contains(w))
+                {
+                    j += 1;
+                    break;
+                }
+            } else if j > k
+                && (w == "that"
+                    || (lang.np_boundaries.contains(w)
+                        && !matches!(
+                            w,
+                            "of" | "in" | "on" | "at" | "by" | "for" | "with" | "from" | "and"
+                        )))
+            {
+                break;
+            }
+            j += 1;
+        }
+        // do not end on a preposition or determiner
+        while j > k
+            && self.word(j - 1).is_some_and(|w| {
+                matches!(
+                    w,
+                    "of" | "in"
+                        | "on"
+                        | "at"
+                        | "by"
+                        | "for"
+                        | "with"
+                        | "from"
+                        | "and"
+                        | "the"
+                        | "a"
+                        | "an"
+                )
+            })
+        {
+            j -= 1;
+        }
+        (j > k).then_some(k..j)
+    }
+
+    /// Source to the left of a cue at `cue_at`: skips modifiers, appositives
+    /// ("Velkova, who led the talks, told") and relative clauses.
+    fn left_source(&self, cue_at: usize, sent: &Range<usize>) -> Option<Range<usize>> {
+        if cue_at == sent.start {
+            return None;
+        }
+        let k = self.skip_left_modifiers(cue_at - 1, sent.start)?;
+        let t = &self.m.tokens[k];
+        if t.quote.is_some() {
+            return None;
+        }
+        if self.is_punct(k, ",") {
+            // "X, who ..., said" or "X, the former minister, said"
+            let mut j = k;
+            let mut n = 0;
+            while j > sent.start && n < 25 {
+                j -= 1;
+                n += 1;
+                if self.m.tokens[j].quote.is_some() {
+                    return None;
+                }
+                if self.is_punct(j, ",") {
+                    let seg_first = j + 1;
+                    let looks_appositive = self.word(seg_first).is_some_and(|w| {
+                        self.r.lang.relative_pronouns.contains(w)
+                            || DETERMINERS.contains(&w)
+                            || self.r.lang.title_words.contains(w)
+                    }) || (seg_first..k).all(|x| {
+                        !self.m.tokens[x].is_word()
+                            || self.m.tokens[x].start > 0
+                                && (self.is_cap(x)
+                                    || self
+                                        .word(x)
+                                        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit())))
+                    });
+                    if looks_appositive && j > sent.start {
+                        let np = self.left_np(j - 1, sent.start)?;
+                        return self.looks_like_source(&np).then_some(np);
+                    }
+                    return None;
+                }
+                if !self.m.tokens[j].is_word() && !matches!(self.text(j), "." | "-" | "’" | "'") {
+                    return None;
+                }
+            }
+            return None;
+        }
+        if !t.is_word() {
+            return None;
+        }
+        // "a senior official who spoke on condition of anonymity said"
+        let mut j = k;
+        let mut n = 0;
+        while j > sent.start && n < 10 {
+            if self.word(j).is_some_and(|w| w == "who") && j > sent.start {
+                if let Some(np) = self.left_np(j - 1, sent.start) {
+                    if self.looks_like_source(&np) {
+                        return Some(np.start..k + 1);
+                    }
+                }
+                break;
+            }
+            if !self.m.tokens[j].is_word() || self.m.tokens[j].quote.is_some() {
+                break;
+            }
+            j -= 1;
+            n += 1;
+        }
+        let np = self.left_np(k, sent.start)?;
+        self.looks_like_source(&np).then_some(np)
+    }
+
+    /// The grammatical subject at the start of the sentence (for "..., saying ...").
+    fn subject(&self, sent: &Range<usize>, before: usize) -> Option<Range<usize>> {
+        let mut k = sent.start;
+        while k < before && (!self.m.tokens[k].is_word() || self.m.tokens[k].quote.is_some()) {
+            k += 1;
+        }
+        let mut j = k;
+        while j < before && self.m.tokens[j].is_word() && self.m.tokens[j].quote.is_none() {
+            let w = self.word(j).unwrap_or("");
+            if j > k
+                && (self.r.lang.np_boundaries.contains(w) || self.r.cues.by_first.contains_key(w))
+            {
+                break;
+            }
+            j += 1;
+        }
+        let r = k..j;
+        (j > k && self.looks_like_source(&r)).then_some(r)
+    }
+
+    // ------------------------------------------------------------ content
+
+    /// Trims punctuation and spaces from both ends of a byte span.
+    fn trim(&self, s: usize, e: usize) -> Option<Bytes> {
+        let text = self.m.text;
+        if e <= s {
+            return None;
+        }
+        let seg = &text[s..e];
+        let is_trim = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '—' | '–' | '-');
+        let t1 = seg.trim_start_matches(is_trim);
+        let s2 = s + (seg.len() - t1.len());
+        let t2 = t1.trim_end_matches(|c: char| is_trim(c) || c == '.');
+        let e2 = s2 + t2.len();
+        (e2 > s2 && t2.chars().any(char::is_alphanumeric)).then_some((s2, e2))
+    }
+
+    /// Content to the right of token `k` up to the sentence end (a quotation right after the
+    /// cue is taken whole, including a quotation continued after `, she said, "`).
+    fn right_content(&self, mut k: usize, sent: &Range<usize>, stop: usize) -> Option<Bytes> {
+        while k < stop
+            && (self.word(k) == Some("that")
+                || matches!(self.m.tokens[k].kind, TokKind::Punct)
+                    && matches!(self.text(k), ":" | "," | "—" | "–"))
+        {
+            k += 1;
+        }
+        if k >= stop {
+            return None;
+        }
+        let t = &self.m.tokens[k];
+        if t.kind == TokKind::QuoteOpen {
+            if let Some(q) = t.quote {
+                let q = &self.m.quotes[q as usize];
+                let qend = q.end.min(self.m.tokens[stop - 1].end as usize);
+                // only the quotation when the sentence ends with it
+                let after_quote = (k..stop).find(|&x| self.m.tokens[x].start as usize >= qend);
+                let tail_words =
+                    after_quote.is_some_and(|a| (a..stop).any(|x| self.m.tokens[x].is_word()));
+                if !tail_words {
+                    return self.trim(q.start, qend);
+                }
+            }
+        }
+        let end = self.m.tokens[stop - 1].end as usize;
+        let _ = sent;
+        self.trim(t.start as usize, end)
+    }
+
+    fn left_content(&self, from: usize, to_excl: usize) -> Option<Bytes> {
+        if to_excl <= from {
+            return None;
+        }
+        self.trim(
+            self.m.tokens[from].start as usize,
+            self.m.tokens[to_excl - 1].end as usize,
+        )
+    }
+
+    fn directness(&self, content: &[Bytes], summary: bool) -> Directness {
+        if summary {
+            return Directness::Summary;
+        }
+        let mut quoted = 0usize;
+        let mut total = 0usize;
+        let mut any = false;
+        for &(s, e) in content {
+            let first = self.m.tokens.partition_point(|t| (t.start as usize) < s);
+            for t in &self.m.tokens[first..] {
+                if t.start as usize >= e {
+                    break;
+                }
+                if t.is_word() {
+                    total += 1;
+                    if t.quote.is_some() {
+                        quoted += 1;
+                        any = true;
+                    }
+                }
+            }
+        }
+        if total > 0 && quoted == total {
+            Directness::DirectQuote
+        } else if any {
+            Directness::PartialQuote
+        } else {
+            Directness::Paraphrase
+        }
+    }
+
+    // ------------------------------------------------------------ frames
+
+    fn sentence(&self, si: usize, sent: Range<usize>, out: &mut Vec<Detection>) {
+        let hits = self.hits(&sent);
+        if hits.is_empty() {
+            return;
+        }
+        let venue = self.sentence_has_venue(&sent);
+        let first_new = out.len();
+        let mut consumed = vec![false; hits.len()];
+        let mut according: Vec<(Range<usize>, Bytes, usize)> = Vec::new(); // source, content, hit index
+        for (hi, h) in hits.iter().enumerate() {
+            if consumed[hi] {
+                continue;
+            }
+            let next_hit = hits.get(hi + 1).map_or(sent.end, |n| n.at);
+            match h.phrase.kind {
+                CueKind::Prepositional => {
+                    if let Some((src, content)) = self.according(h, &sent) {
+                        according.push((src, content, hi));
+                    }
+                }
+                CueKind::QuoteChain | CueKind::CiteChain => {
+                    if let Some(mut d) = self.chain(si, h, &sent, &hits, &mut consumed) {
+                        d.venue = venue;
+                        out.push(d);
+                    } else if h.phrase.kind == CueKind::CiteChain && h.phrase.form == Form::Ing {
+                        // "..., X reported, citing Y": extend the previous detection
+                        let src = self.right_np(h.at + h.len, &sent, true);
+                        if let (Some(src), Some(prev)) =
+                            (src, out.last_mut().filter(|d| d.sentence == si))
+                        {
+                            if let Some(old) = prev.source.take() {
+                                prev.conduits.push(old);
+                            }
+                            prev.source = Some(src);
+                            prev.pattern = "X reported, citing Y";
+                        }
+                    }
+                }
+                CueKind::Verb => {
+                    let prev = out[first_new..].last().and_then(|d| d.source.clone());
+                    if let Some(mut d) = self.verb(si, h, &sent, next_hit, prev) {
+                        d.venue = venue;
+                        out.push(d);
+                    }
+                }
+            }
+        }
+        // "according to X": wraps the detections inside its content, or stands alone
+        for (src, content, hi) in according {
+            let h = &hits[hi];
+            let mut wrapped = false;
+            for d in out[first_new..].iter_mut() {
+                let inside = d
+                    .content
+                    .iter()
+                    .all(|&(s, e)| s >= content.0 && e <= content.1);
+                if inside {
+                    d.conduits.insert(0, src.clone());
+                    d.pattern = "according to X, Y said";
+                    wrapped = true;
+                }
+            }
+            if !wrapped {
+                let directness = self.directness(&[content], false);
+                out.push(Detection {
+                    sentence: si,
+                    content: vec![content],
+                    source: Some(src),
+                    conduits: Vec::new(),
+                    cue: h.at..h.at + h.len,
+                    class: h.phrase.class,
+                    lemma: h.phrase.lemma.clone(),
+                    pattern: "according to X",
+                    directness,
+                    inherited: false,
+                    venue,
+                });
+            }
+        }
+        out[first_new..].sort_by_key(|d| (d.content.first().map_or(0, |c| c.0), d.cue.start));
+    }
+
+    fn according(&self, h: &Hit, sent: &Range<usize>) -> Option<(Range<usize>, Bytes)> {
+        let src = self.right_np(h.at + h.len, sent, true)?;
+        let after = src.end;
+        // leading: "According to X, content" (possibly after an opening adverbial)
+        let before_has_clause = (sent.start..h.at)
+            .filter(|&k| self.m.tokens[k].is_word())
+            .count()
+            > 0
+            && !self.is_punct(h.at.saturating_sub(1), ",")
+            || (h.at > sent.start
+                && self.is_punct(h.at - 1, ",")
+                && (sent.start..h.at - 1)
+                    .filter(|&k| self.m.tokens[k].is_word())
+                    .count()
+                    > 5);
+        let content = if !before_has_clause {
+            self.right_content(after, sent, sent.end)
+        } else {
+            // "content, according to X" and maybe ", more content"
+            let left = self.left_content(sent.start, h.at);
+            let right = if after < sent.end && self.is_punct(after, ",") {
+                self.right_content(after + 1, sent, sent.end)
+            } else {
+                None
+            };
+            match (left, right) {
+                (Some(l), Some(r)) => Some((l.0, r.1)),
+                (l, r) => l.or(r),
+            }
+        }?;
+        Some((src, content))
+    }
+
+    fn chain(
+        &self,
+        si: usize,
+        h: &Hit,
+        sent: &Range<usize>,
+        hits: &[Hit],
+        consumed: &mut [bool],
+    ) -> Option<Detection> {
+        if h.phrase.form == Form::Ing {
+            return None;
+        }
+        let outer = self.left_source(h.at, sent)?;
+        let inner_start = h.at + h.len;
+        // find "as saying" or "who said" after the inner source
+        let mut k = inner_start;
+        let limit = (inner_start + 16).min(sent.end);
+        while k < limit {
+            let as_len = self.r.cues.as_phrases.iter().find_map(|p| {
+                p.iter()
+                    .enumerate()
+                    .all(|(j, w)| self.word(k + j) == Some(w.as_str()))
+                    .then_some(p.len())
+            });
+            if let Some(n) = as_len {
+                let inner = self.trim_tokens(inner_start, k)?;
+                let content = self.right_content(k + n, sent, sent.end).or_else(|| {
+                    let left_end = outer.start;
+                    self.left_content(sent.start, left_end)
+                })?;
+                return Some(Detection {
+                    sentence: si,
+                    directness: self.directness(&[content], false),
+                    content: vec![content],
+                    source: Some(inner),
+                    conduits: vec![outer],
+                    cue: h.at..h.at + h.len,
+                    class: h.phrase.class,
+                    lemma: h.phrase.lemma.clone(),
+                    pattern: if h.phrase.kind == CueKind::QuoteChain {
+                        "X quoted Y as saying"
+                    } else {
+                        "X cited Y as saying"
+                    },
+                    inherited: false,
+                    venue: false,
+                });
+            }
+            if self
+                .word(k)
+                .is_some_and(|w| self.r.cues.relative.contains(w))
+                && k > inner_start
+            {
+                // "cited analysts who said ..."
+                if let Some(hj) = hits.iter().position(|x| {
+                    x.at == k + 1 || (x.at > k && x.at <= k + 3 && x.phrase.kind == CueKind::Verb)
+                }) {
+                    let vh = &hits[hj];
+                    consumed[hj] = true;
+                    let inner = self.trim_tokens(inner_start, k)?;
+                    let mut after = vh.at + vh.len;
+                    if vh.phrase.listener {
+                        after = self.skip_listener(after, sent);
+                    }
+                    let content = self.right_content(after, sent, sent.end)?;
+                    return Some(Detection {
+                        sentence: si,
+                        directness: self.directness(&[content], vh.phrase.summary),
+                        content: vec![content],
+                        source: Some(inner),
+                        conduits: vec![outer],
+                        cue: h.at..h.at + h.len,
+                        class: vh.phrase.class,
+                        lemma: vh.phrase.lemma.clone(),
+                        pattern: "X cited Y who said",
+                        inherited: false,
+                        venue: false,
+                    });
+                }
+            }
+            if self.m.tokens[k].quote.is_some() || matches!(self.text(k), "." | ";" | ":") {
+                break;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// Token range [a, b) without leading/trailing punctuation tokens.
+    fn trim_tokens(&self, mut a: usize, mut b: usize) -> Option<Range<usize>> {
+        while a < b && !self.m.tokens[a].is_word() {
+            a += 1;
+        }
+        while b > a && !self.m.tokens[b - 1].is_word() {
+            b -= 1;
+        }
+        (b > a).then_some(a..b)
+    }
+
+    /// Skips the listener after "told": "told reporters", "told President X,", "told CNN in an interview".
+    fn skip_listener(&self, mut k: usize, sent: &Range<usize>) -> usize {
+        let start = k;
+        while k < sent.end && k - start < 6 {
+            let t = &self.m.tokens[k];
+            if t.kind == TokKind::QuoteOpen
+                || self.word(k) == Some("that")
+                || (!t.is_word() && self.text(k) != ".")
+            {
+                return k;
+            }
+            if let Some(v) = self.venue_at(k, sent) {
+                return v;
+            }
+            let w = self.word(k).unwrap_or("");
+            let part_of_object = k == start
+                || self.is_cap(k)
+                || DETERMINERS.contains(&w)
+                || self.r.lang.title_words.contains(w)
+                || !t.is_word();
+            if !part_of_object {
+                return k;
+            }
+            k += 1;
+        }
+        // the object ran on: assume a one-word listener ("told reporters the deal ...")
+        if k - start >= 6 {
+            start + 1
+        } else {
+            k
+        }
+    }
+
+    fn verb(
+        &self,
+        si: usize,
+        h: &Hit,
+        sent: &Range<usize>,
+        next_hit: usize,
+        prev: Option<Range<usize>>,
+    ) -> Option<Detection> {
+        let p = h.phrase;
+        let cue = h.at..h.at + h.len;
+        let mut after = cue.end;
+        if let Some(v) = self.venue_at(after, sent) {
+            after = v;
+        }
+        // who speaks?
+        let mut source = None;
+        let mut inverted = false;
+        if p.form == Form::Ing && h.at > sent.start && self.is_punct(h.at - 1, ",") {
+            source = self.subject(sent, h.at);
+        }
+        if source.is_none() {
+            source = self.left_source(h.at, sent);
+        }
+        if source.is_none() && p.inversion && p.form != Form::Ing {
+            let preceded = h.at > sent.start
+                && (self.m.tokens[h.at - 1].kind == TokKind::QuoteClose
+                    || self.is_punct(h.at - 1, ","));
+            if preceded {
+                if let Some(r) = self.right_np(after, sent, false) {
+                    if self.looks_like_source(&r) {
+                        after = r.end;
+                        source = Some(r);
+                        inverted = true;
+                    }
+                }
+            }
+        }
+        if source.is_none() {
+            source = self.coordinated_source(h.at, sent, prev);
+        }
+        let source = source?;
+        if p.listener && !inverted {
+            after = self.skip_listener(after, sent);
+        }
+        if let Some(v) = self.venue_at(after, sent) {
+            after = v;
+        }
+        // what is said?
+        let stop = if next_hit > after {
+            self.clause_stop(after, next_hit, sent)
+        } else {
+            sent.end
+        };
+        let right = self.right_content(after, sent, stop);
+        let left_end = source.start.min(h.at);
+        let left = self.left_content(sent.start, left_end);
+        let mut content = Vec::new();
+        match (left, right) {
+            (Some(l), Some(r)) if self.starts_with_quote(l) && self.starts_with_quote(r) => {
+                content.push(l);
+                content.push(r);
+            }
+            (_, Some(r)) if !inverted || !self.ends_at_sentence(after, sent) => content.push(r),
+            (Some(l), _) => content.push(l),
+            (None, Some(r)) => content.push(r),
+            (None, None) => return None,
+        }
+        let directness = self.directness(&content, p.summary);
+        Some(Detection {
+            sentence: si,
+            content,
+            source: Some(source),
+            conduits: Vec::new(),
+            cue,
+            class: p.class,
+            lemma: p.lemma.clone(),
+            pattern: if inverted {
+                "\"...\", said X"
+            } else {
+                "X said ..."
+            },
+            directness,
+            inherited: false,
+            venue: false,
+        })
+    }
+
+    /// "X described ... and told ...", "he met ... and pledged ...": a cue after "and"
+    /// shares the subject of its clause: the previous source in the sentence, else the
+    /// nearest pronoun before it.
+    fn coordinated_source(
+        &self,
+        at: usize,
+        sent: &Range<usize>,
+        prev: Option<Range<usize>>,
+    ) -> Option<Range<usize>> {
+        if at == sent.start {
+            return None;
+        }
+        let k = self.skip_left_modifiers(at - 1, sent.start)?;
+        if !matches!(self.word(k), Some("and" | "but" | "then")) {
+            return None;
+        }
+        if prev.is_some() {
+            return prev;
+        }
+        let lang = &self.r.lang;
+        (sent.start..k)
+            .rev()
+            .find(|&j| {
+                self.m.tokens[j].quote.is_none()
+                    && self.word(j).is_some_and(|w| {
+                        lang.person_pronouns.contains(w) || lang.group_pronouns.contains(w)
+                    })
+            })
+            .map(|j| j..j + 1)
+    }
+
+    fn ends_at_sentence(&self, k: usize, sent: &Range<usize>) -> bool {
+        (k..sent.end).all(|x| !self.m.tokens[x].is_word())
+    }
+
+    fn starts_with_quote(&self, b: Bytes) -> bool {
+        self.m
+            .quote_at(b.0)
+            .is_some_and(|q| self.m.quotes[q].start == b.0)
+    }
+
+    /// Where a right-hand content ends when another cue follows in the same sentence:
+    /// at the comma before that cue's source ("X said A, Y said B" keeps A for X), else
+    /// the sentence end (nested speech stays in the content).
+    fn clause_stop(&self, after: usize, next_hit: usize, sent: &Range<usize>) -> usize {
+        if next_hit > after + 1 && self.word(next_hit - 1) == Some("and") {
+            return next_hit - 1;
+        }
+        let mut k = next_hit;
+        while k > after {
+            k -= 1;
+            if self.m.tokens[k].quote.is_some() {
+                return sent.end;
+            }
+            if self.is_punct(k, ",")
+                && next_hit - k <= 6
+                && (k + 1..next_hit).all(|x| self.m.tokens[x].is_word())
+            {
+                // "..., Reuters reported"
+                if (k + 1..next_hit).any(|x| {
+                    self.is_cap(x)
+                        || self
+                            .word(x)
+                            .is_some_and(|w| self.r.lang.person_pronouns.contains(w))
+                }) {
+                    return k;
+                }
+            }
+        }
+        sent.end
+    }
+
+    // ------------------------------------------------------------ inheritance
+
+    /// A sentence that is (almost) all quotation, with no cue, continues the previous
+    /// speaker's quotation: within the paragraph, or the paragraph before.
+    fn inherit(&self, si: usize, out: &[Detection]) -> Option<Detection> {
+        let s = &self.m.sentences[si];
+        let toks = &self.m.tokens[s.tokens.clone()];
+        let words = toks.iter().filter(|t| t.is_word()).count();
+        let quoted = toks
+            .iter()
+            .filter(|t| t.is_word() && t.quote.is_some())
+            .count();
+        if words == 0 || quoted * 10 < words * 8 {
+            return None;
+        }
+        let prev = out.last()?;
+        let prev_sent = &self.m.sentences[prev.sentence];
+        let near = si - prev.sentence <= 2
+            && (prev_sent.paragraph == s.paragraph || prev_sent.paragraph + 2 >= s.paragraph);
+        if !near || prev.directness == Directness::Paraphrase && prev.sentence + 1 != si {
+            return None;
+        }
+        let content = self.trim(s.start, s.end)?;
+        Some(Detection {
+            sentence: si,
+            content: vec![content],
+            source: prev.source.clone(),
+            conduits: prev.conduits.clone(),
+            cue: prev.cue.clone(),
+            class: prev.class,
+            lemma: prev.lemma.clone(),
+            pattern: "quotation continued",
+            directness: Directness::DirectQuote,
+            inherited: true,
+            venue: prev.venue,
+        })
+    }
+}

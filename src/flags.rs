@@ -1,0 +1,185 @@
+//! Flags: word lists matched in the author's voice (never inside quotation marks) and
+//! built-in checks on the attribution, all configured in flags.yaml.
+
+use crate::link::{Linked, SourceKind};
+use crate::model::{Flag, Span};
+use crate::rules::compile::CompiledFlag;
+use crate::rules::schema::Check;
+use crate::rules::RuleSet;
+use crate::text::TextModel;
+
+fn render(msg: &str, term: &str, source: &str, canonical: &str) -> String {
+    msg.replace("{term}", term)
+        .replace("{source}", source)
+        .replace("{canonical}", canonical)
+}
+
+fn bounded(text: &str, s: usize, e: usize) -> bool {
+    text[..s]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+        && text[e..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Word-list matches of one rule inside [s, e), in the author's voice.
+pub fn term_matches(rule: &CompiledFlag, m: &TextModel, s: usize, e: usize) -> Vec<(usize, usize)> {
+    let Some(ac) = &rule.matcher else {
+        return Vec::new();
+    };
+    ac.find_iter(&m.text[s..e])
+        .map(|x| (s + x.start(), s + x.end()))
+        .filter(|&(a, b)| bounded(m.text, a, b) && author_voice(m, a))
+        .collect()
+}
+
+/// True when the byte offset is outside every quotation (double or single marks).
+pub fn author_voice(m: &TextModel, at: usize) -> bool {
+    if m.quote_at(at).is_some() {
+        return false;
+    }
+    let i = m.tokens.partition_point(|t| (t.end as usize) <= at);
+    m.tokens.get(i).is_none_or(|t| !t.single)
+}
+
+/// Flags from word lists for a sentence span; `attributed` tells whether the claim has a source.
+pub fn term_flags(r: &RuleSet, m: &TextModel, span: (usize, usize), attributed: bool) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for rule in &r.flags {
+        if rule.check.is_some() || (rule.unattributed_only && attributed) {
+            continue;
+        }
+        for (a, b) in term_matches(rule, m, span.0, span.1) {
+            out.push(Flag {
+                id: rule.id.clone(),
+                severity: rule.severity.as_str(),
+                message: render(&rule.message, &m.text[a..b], "", ""),
+                span: Span { start: a, end: b },
+            });
+        }
+    }
+    out
+}
+
+/// Flags from built-in checks on an attributed claim.
+pub fn attribution_flags(r: &RuleSet, m: &TextModel, l: &Linked) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let Some(speaker) = l.chain.last() else {
+        return out;
+    };
+    let src_text = &m.text[speaker.span.0..speaker.span.1];
+    let cue = (
+        m.tokens[l.det.cue.start].start as usize,
+        m.tokens[l.det.cue.end - 1].end as usize,
+    );
+    for rule in &r.flags {
+        let Some(check) = rule.check else { continue };
+        let mut push = |term: &str, canonical: &str, span: (usize, usize)| {
+            out.push(Flag {
+                id: rule.id.clone(),
+                severity: rule.severity.as_str(),
+                message: render(&rule.message, term, src_text, canonical),
+                span: Span {
+                    start: span.0,
+                    end: span.1,
+                },
+            });
+        };
+        match check {
+            Check::CueClass => {
+                if rule.classes.contains(&l.det.class) && !l.det.inherited {
+                    push(&m.text[cue.0..cue.1], "", cue);
+                }
+            }
+            Check::AnonymousSource => {
+                let named = l.chain.iter().any(|h| {
+                    !matches!(
+                        h.kind,
+                        SourceKind::Anonymous | SourceKind::AnonymousSpecific | SourceKind::Weasel
+                    )
+                });
+                if matches!(
+                    speaker.kind,
+                    SourceKind::Anonymous | SourceKind::AnonymousSpecific
+                ) && !named
+                {
+                    push("", "", speaker.span);
+                }
+            }
+            Check::WeaselSource => {
+                if speaker.kind == SourceKind::Weasel {
+                    push("", "", speaker.span);
+                }
+            }
+            Check::GenericMediaSource => {
+                if let Some(h) = l.chain.iter().find(|h| {
+                    matches!(
+                        h.kind,
+                        SourceKind::StateMediaClass | SourceKind::GenericMedia
+                    )
+                }) {
+                    let t = &m.text[h.span.0..h.span.1];
+                    out.push(Flag {
+                        id: rule.id.clone(),
+                        severity: rule.severity.as_str(),
+                        message: render(&rule.message, t, t, ""),
+                        span: Span {
+                            start: h.span.0,
+                            end: h.span.1,
+                        },
+                    });
+                }
+            }
+            Check::NameVariant => {
+                for h in &l.chain {
+                    if let Some(c) = &h.variant_of {
+                        push(&m.text[h.span.0..h.span.1], c, h.span);
+                    }
+                }
+            }
+            Check::UnattributedSpecific => {}
+        }
+    }
+    out
+}
+
+/// The unattributed-specific check: figures and listed words in a claim with no source.
+pub fn unattributed_flags(r: &RuleSet, m: &TextModel, span: (usize, usize)) -> Vec<Flag> {
+    let mut out = Vec::new();
+    for rule in r
+        .flags
+        .iter()
+        .filter(|f| f.check == Some(Check::UnattributedSpecific))
+    {
+        let text = &m.text[span.0..span.1];
+        let mut found: Option<(usize, usize)> = None;
+        // a figure: digits in the author's voice
+        for (i, c) in text.char_indices() {
+            if c.is_ascii_digit() && author_voice(m, span.0 + i) {
+                let end = text[i..]
+                    .find(|c: char| {
+                        !(c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '%' | '$'))
+                    })
+                    .map_or(text.len(), |e| i + e);
+                let end = i + text[i..end].trim_end_matches([',', '.']).len();
+                found = Some((span.0 + i, span.0 + end));
+                break;
+            }
+        }
+        if found.is_none() {
+            found = term_matches(rule, m, span.0, span.1).into_iter().next();
+        }
+        if let Some((a, b)) = found {
+            out.push(Flag {
+                id: rule.id.clone(),
+                severity: rule.severity.as_str(),
+                message: render(&rule.message, &format!("\"{}\"", &m.text[a..b]), "", ""),
+                span: Span { start: a, end: b },
+            });
+        }
+    }
+    out
+}

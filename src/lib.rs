@@ -1,0 +1,224 @@
+//! sourcecheck: audits the sourcing of news articles.
+//!
+//! The pipeline, one module per stage:
+//! [`input`] (files, folders, JSONL corpora, stdin) -> [`text`] (paragraphs, quotations,
+//! sentences, tokens) -> [`rules`] (the YAML rule set, compiled once) -> [`detect`] (cues,
+//! sources and contents) -> [`link`] (who each source is; chains; pronouns) -> [`score`]
+//! (attribution strength) and [`flags`] -> [`model`] -> [`output`] (table, JSON).
+//!
+//! ```
+//! let rules = sourcecheck::rules::RuleSet::default_rules().unwrap();
+//! let report = sourcecheck::analyze(
+//!     "demo",
+//!     "Prices rose 4 percent in May, the statistics office said in a statement.",
+//!     &rules,
+//! );
+//! let claim = &report.claims[0];
+//! assert_eq!(claim.attribution.as_ref().unwrap().source.text, "the statistics office");
+//! ```
+
+pub mod cli;
+pub mod detect;
+pub mod error;
+pub mod flags;
+pub mod input;
+pub mod link;
+pub mod model;
+pub mod output;
+pub mod rules;
+pub mod score;
+pub mod text;
+
+use detect::Detector;
+use link::{Linked, Resolved};
+use model::*;
+use rules::RuleSet;
+use text::{ParaKind, TextModel};
+
+pub use error::{Error, Result};
+
+/// Analyses one article text with a compiled rule set.
+pub fn analyze(id: &str, text: &str, rules: &RuleSet) -> ArticleReport {
+    analyze_with_meta(id, text, Meta::default(), rules)
+}
+
+fn source_out(h: &Resolved, m: &TextModel) -> Source {
+    Source {
+        start: h.span.0,
+        end: h.span.1,
+        text: m.text[h.span.0..h.span.1].to_string(),
+        resolved: h.resolved.clone(),
+        kind: h.kind.as_str(),
+        id: h.id.clone(),
+        status: h.status.map(|s| s.as_str()),
+        variant_of: h.variant_of.clone(),
+    }
+}
+
+/// Is the sentence dated (a time word or a year)?
+fn dated(m: &TextModel, r: &RuleSet, s: &text::Sentence) -> bool {
+    m.tokens[s.tokens.clone()].iter().any(|t| {
+        let w = m.tok_text(t);
+        t.is_word()
+            && (r.lang.time_words.contains(w)
+                || (w.len() == 4
+                    && w.starts_with(['1', '2'])
+                    && w.chars().all(|c| c.is_ascii_digit())))
+    })
+}
+
+/// A speculation term in the paraphrased (unquoted) part of a content.
+fn speculation<'t>(m: &'t TextModel, r: &RuleSet, content: &[(usize, usize)]) -> Option<&'t str> {
+    for rule in r.flags.iter().filter(|f| f.affects_score) {
+        for &(s, e) in content {
+            if let Some((a, b)) = flags::term_matches(rule, m, s, e).into_iter().next() {
+                return Some(&m.text[a..b]);
+            }
+        }
+    }
+    None
+}
+
+/// Analyses one article, with its metadata.
+pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> ArticleReport {
+    let m = TextModel::new(text, &rules.lang);
+    let dets = Detector::new(&m, rules).run();
+    let linked = link::link(&m, rules, dets);
+    let headline = m
+        .paragraphs
+        .iter()
+        .find(|p| p.kind == ParaKind::Heading)
+        .map(|p| text[p.start..p.end].trim().to_string());
+
+    let mut claims = Vec::new();
+    let mut li = 0;
+    for (si, s) in m.sentences.iter().enumerate() {
+        let first = li;
+        while li < linked.len() && linked[li].det.sentence == si {
+            li += 1;
+        }
+        let mine: &[Linked] = &linked[first..li];
+        let (line, column) = m.line_col(s.start);
+        let sentence_text = text[s.start..s.end].to_string();
+        let span = Span {
+            start: s.start,
+            end: s.end,
+        };
+        if mine.is_empty() {
+            let mut fl = flags::term_flags(rules, &m, (s.start, s.end), false);
+            fl.extend(flags::unattributed_flags(rules, &m, (s.start, s.end)));
+            fl.sort_by_key(|f| (f.span.start, f.id.clone()));
+            claims.push(Claim {
+                index: 0,
+                text: sentence_text,
+                span,
+                line,
+                column,
+                content: Content {
+                    start: s.start,
+                    end: s.end,
+                    parts: Vec::new(),
+                },
+                attribution: None,
+                strength: score::unattributed(rules),
+                flags: fl,
+            });
+            continue;
+        }
+        let sentence_flags = flags::term_flags(rules, &m, (s.start, s.end), true);
+        let is_dated = dated(&m, rules, s);
+        for (k, l) in mine.iter().enumerate() {
+            let Some(source) = l.chain.last() else {
+                continue;
+            };
+            let content_parts = &l.det.content;
+            let cstart = content_parts.iter().map(|c| c.0).min().unwrap_or(s.start);
+            let cend = content_parts.iter().map(|c| c.1).max().unwrap_or(s.end);
+            let spec = if l.det.directness == detect::Directness::DirectQuote {
+                None
+            } else {
+                speculation(&m, rules, content_parts)
+            };
+            let strength = score::attributed(l, &m, rules, is_dated, spec);
+            let mut fl = flags::attribution_flags(rules, &m, l);
+            // sentence-level word flags go to the claim whose content holds them, else the first
+            for f in &sentence_flags {
+                let holder = mine
+                    .iter()
+                    .position(|x| {
+                        x.det
+                            .content
+                            .iter()
+                            .any(|c| c.0 <= f.span.start && f.span.end <= c.1)
+                    })
+                    .unwrap_or(0);
+                if holder == k {
+                    fl.push(f.clone());
+                }
+            }
+            fl.sort_by_key(|f| (f.span.start, f.id.clone()));
+            let (cs, ce) = (
+                m.tokens[l.det.cue.start].start as usize,
+                m.tokens[l.det.cue.end - 1].end as usize,
+            );
+            claims.push(Claim {
+                index: 0,
+                text: sentence_text.clone(),
+                span,
+                line,
+                column,
+                content: Content {
+                    start: cstart,
+                    end: cend,
+                    parts: if content_parts.len() > 1 {
+                        content_parts
+                            .iter()
+                            .map(|&(a, b)| Span { start: a, end: b })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                },
+                attribution: Some(Attribution {
+                    source: source_out(source, &m),
+                    cue: Cue {
+                        start: cs,
+                        end: ce,
+                        text: text[cs..ce].to_string(),
+                        class: l.det.class.as_str(),
+                        pattern: l.det.pattern,
+                    },
+                    chain: l.chain.iter().map(|h| source_out(h, &m)).collect(),
+                    directness: l.det.directness.as_str(),
+                    inherited: l.det.inherited,
+                }),
+                strength,
+                flags: fl,
+            });
+        }
+    }
+    let mut summary = Summary {
+        claims: claims.len(),
+        attributed: 0,
+        levels: LevelCounts::default(),
+        flags: 0,
+        flags_by_id: Default::default(),
+    };
+    for (i, c) in claims.iter_mut().enumerate() {
+        c.index = i + 1;
+        summary.levels.add(c.strength.level);
+        summary.attributed += usize::from(c.attribution.is_some());
+        summary.flags += c.flags.len();
+        for f in &c.flags {
+            *summary.flags_by_id.entry(f.id.clone()).or_default() += 1;
+        }
+    }
+    ArticleReport {
+        schema: SCHEMA,
+        id: id.to_string(),
+        meta,
+        headline,
+        claims,
+        summary,
+    }
+}

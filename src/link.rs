@@ -1,0 +1,569 @@
+//! Linking: resolves each source mention to who it is (catalogue outlet, person, body,
+//! descriptor, anonymous or weasel phrase, document), resolves pronouns, surnames and short
+//! names ("The Times", "Mr. Peskov", "he") to the named entity, spots garbled spellings,
+//! and carries chains over to later sentences that quote the same speaker.
+
+use crate::detect::{Bytes, Detection};
+use crate::rules::compile::{EntityKind, RuleSet};
+use crate::rules::schema::{DescriptorKind, StateControl, Status};
+use crate::text::{TextModel, TokKind};
+use std::ops::Range;
+
+/// What kind of source a mention is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A catalogued outlet; the string is its kind (wire, newspaper, state_media...).
+    Outlet(&'static str),
+    StateMediaClass,
+    GenericMedia,
+    Official,
+    OfficialBody,
+    Person,
+    Anonymous,
+    AnonymousSpecific,
+    Weasel,
+    Document,
+    Pronoun,
+    Group,
+    Unknown,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Outlet(k) => k,
+            SourceKind::StateMediaClass => "state_media",
+            SourceKind::GenericMedia => "generic_media",
+            SourceKind::Official => "official",
+            SourceKind::OfficialBody => "official_body",
+            SourceKind::Person => "person",
+            SourceKind::Anonymous => "anonymous",
+            SourceKind::AnonymousSpecific => "anonymous",
+            SourceKind::Weasel => "weasel",
+            SourceKind::Document => "document",
+            SourceKind::Pronoun => "pronoun",
+            SourceKind::Group => "group",
+            SourceKind::Unknown => "unknown",
+        }
+    }
+    pub fn is_person(self) -> bool {
+        matches!(self, SourceKind::Official | SourceKind::Person)
+    }
+}
+
+/// A resolved source mention (one hop of a chain).
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub span: Bytes,
+    pub resolved: Option<String>,
+    pub kind: SourceKind,
+    pub id: Option<String>,
+    pub status: Option<Status>,
+    pub state: Option<StateControl>,
+    pub country: Option<String>,
+    /// The spelling differs from the name it was resolved to (transliteration or garbling).
+    pub variant_of: Option<String>,
+}
+
+/// A name found in the text: a catalogue match or a capitalised personal name.
+#[derive(Debug, Clone)]
+struct NameMention {
+    start: usize,
+    end: usize,
+    /// Catalogue entity, if any.
+    entity: Option<usize>,
+    /// Canonical full name.
+    full: String,
+    surname: String,
+    titled: bool,
+}
+
+pub struct Linker<'m, 'a, 'r> {
+    m: &'m TextModel<'a>,
+    r: &'r RuleSet,
+    /// Catalogue name matches (case-sensitive), with short aliases already checked.
+    names: Vec<(usize, usize, usize)>,
+    /// Catalogue phrase matches (case-insensitive): start, end, entity.
+    phrases: Vec<(usize, usize, usize)>,
+    /// Personal names in text order.
+    people: Vec<NameMention>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn bounded(text: &str, s: usize, e: usize) -> bool {
+    let before_ok = text[..s]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !is_word_char(c));
+    let after_ok = text[e..].chars().next().is_none_or(|c| !is_word_char(c));
+    before_ok && after_ok
+}
+
+impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
+    pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet) -> Self {
+        let text = m.text;
+        let cat = &r.catalogue;
+        let mut raw: Vec<(usize, usize, usize, bool)> = cat
+            .names
+            .find_iter(text)
+            .filter(|x| bounded(text, x.start(), x.end()))
+            .map(|x| {
+                let t = cat.name_targets[x.pattern().as_usize()];
+                (x.start(), x.end(), t.entity, t.short)
+            })
+            .collect();
+        let named: std::collections::HashSet<usize> =
+            raw.iter().filter(|x| !x.3).map(|x| x.2).collect();
+        raw.retain(|x| !x.3 || named.contains(&x.2));
+        let names: Vec<(usize, usize, usize)> =
+            raw.into_iter().map(|(s, e, en, _)| (s, e, en)).collect();
+        let phrases = cat
+            .phrases
+            .find_iter(text)
+            .filter(|x| bounded(text, x.start(), x.end()))
+            .map(|x| {
+                (
+                    x.start(),
+                    x.end(),
+                    cat.phrase_targets[x.pattern().as_usize()].entity,
+                )
+            })
+            .collect();
+        let mut linker = Linker {
+            m,
+            r,
+            names,
+            phrases,
+            people: Vec::new(),
+        };
+        linker.people = linker.find_people();
+        linker
+    }
+
+    fn find_people(&self) -> Vec<NameMention> {
+        let m = self.m;
+        let lang = &self.r.lang;
+        let cat = &self.r.catalogue;
+        let mut out: Vec<NameMention> = Vec::new();
+        // catalogue people
+        for &(s, e, en) in &self.names {
+            let ent = &cat.entities[en];
+            if ent.kind == EntityKind::Person {
+                out.push(NameMention {
+                    start: s,
+                    end: e,
+                    entity: Some(en),
+                    full: ent.name.clone(),
+                    surname: ent.name.rsplit(' ').next().unwrap_or("").to_string(),
+                    titled: ent.role.is_some(),
+                });
+            }
+        }
+        // capitalised runs in running text
+        for s in &m.sentences {
+            let mut k = s.tokens.start;
+            while k < s.tokens.end {
+                let t = &m.tokens[k];
+                let cap = |i: usize| {
+                    m.tokens[i].is_word()
+                        && m.tok_text(&m.tokens[i])
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase)
+                };
+                if !cap(k) || t.quote.is_some() {
+                    k += 1;
+                    continue;
+                }
+                let mut j = k;
+                let mut words: Vec<usize> = Vec::new();
+                while j < s.tokens.end {
+                    if cap(j) {
+                        words.push(j);
+                        j += 1;
+                    } else if m.tokens[j].kind == TokKind::Punct
+                        && m.tok_text(&m.tokens[j]) == "."
+                        && j > k
+                        && lang.abbreviations.contains(m.tok_text(&m.tokens[j - 1]))
+                    {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                // strip leading titles and determiners
+                let mut titled = k > s.tokens.start
+                    && m.tokens[k - 1].is_word()
+                    && lang.title_words.contains(m.lower(&m.tokens[k - 1]));
+                let mut first = 0;
+                while first < words.len() {
+                    let w = m.tok_text(&m.tokens[words[first]]);
+                    let lw = m.lower(&m.tokens[words[first]]);
+                    if lang.title_words.contains(lw)
+                        || lang.title_words.contains(w.trim_end_matches('.'))
+                    {
+                        titled = true;
+                        first += 1;
+                    } else if matches!(lw, "the" | "a" | "an")
+                        || lang.np_boundaries.contains(lw)
+                        || lang.time_words.contains(w)
+                    {
+                        first += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let name_words = &words[first..];
+                let is_org = name_words
+                    .iter()
+                    .any(|&w| lang.organization_words.contains(m.tok_text(&m.tokens[w])));
+                if !name_words.is_empty() && !is_org && name_words.len() <= 4 {
+                    let ns = m.tokens[name_words[0]].start as usize;
+                    let ne = m.tokens[*name_words.last().unwrap_or(&name_words[0])].end as usize;
+                    let covered = self.names.iter().any(|&(a, b, _)| a <= ns && b >= ne);
+                    let surname = m
+                        .tok_text(&m.tokens[*name_words.last().unwrap_or(&name_words[0])])
+                        .trim_end_matches("’s")
+                        .trim_end_matches("'s")
+                        .to_string();
+                    if !covered && (name_words.len() >= 2 || titled) {
+                        out.push(NameMention {
+                            start: ns,
+                            end: ne,
+                            entity: None,
+                            full: m.text[ns..ne]
+                                .trim_end_matches("’s")
+                                .trim_end_matches("'s")
+                                .to_string(),
+                            surname,
+                            titled,
+                        });
+                    }
+                }
+                k = j.max(k + 1);
+            }
+        }
+        out.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
+        out.dedup_by_key(|p| p.start);
+        // a titled single surname takes the full name introduced earlier ("Secretary Shoigu")
+        let snapshot = out.clone();
+        for p in out.iter_mut() {
+            if p.entity.is_none() && !p.full.contains(' ') {
+                if let Some(full) = snapshot
+                    .iter()
+                    .find(|q| q.start < p.start && q.surname == p.surname && q.full.contains(' '))
+                {
+                    p.full = full.full.clone();
+                    p.entity = full.entity;
+                }
+            }
+        }
+        out
+    }
+
+    /// Skeleton of a name for transliteration-tolerant comparison (Bagheri ~ Baqeri ~ Baker).
+    fn skeleton(&self, name: &str) -> String {
+        let lower = name.to_lowercase();
+        let mut s = String::new();
+        let mut rest = lower.as_str();
+        'outer: while !rest.is_empty() {
+            for (variant, canon) in &self.r.lang.transliteration {
+                if let Some(r) = rest.strip_prefix(variant.as_str()) {
+                    s.push_str(canon);
+                    rest = r;
+                    continue 'outer;
+                }
+            }
+            let c = rest.chars().next().unwrap_or(' ');
+            s.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+        // consonant skeleton: drop vowels and h after the first letter, squeeze repeats
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && ("aeiouyh".contains(c) || !c.is_alphabetic()) {
+                continue;
+            }
+            if out.ends_with(c) {
+                continue;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Resolves a token range to a source.
+    pub fn resolve(&self, r: &Range<usize>, earlier: &[(usize, Resolved)]) -> Resolved {
+        let m = self.m;
+        let cat = &self.r.catalogue;
+        let lang = &self.r.lang;
+        let span = (
+            m.tokens[r.start].start as usize,
+            m.tokens[r.end - 1].end as usize,
+        );
+        let text = &m.text[span.0..span.1];
+        let lower = text.to_lowercase();
+        let mut out = Resolved {
+            span,
+            resolved: None,
+            kind: SourceKind::Unknown,
+            id: None,
+            status: None,
+            state: None,
+            country: None,
+            variant_of: None,
+        };
+        let has_title = r.clone().any(|k| {
+            m.tokens[k].is_word()
+                && (lang.title_words.contains(m.lower(&m.tokens[k]))
+                    || lang.title_words.contains(m.tok_text(&m.tokens[k])))
+        });
+        // 1. pronouns
+        if r.len() == 1 {
+            let w = m.lower(&m.tokens[r.start]);
+            if lang.person_pronouns.contains(w) || lang.first_person.contains(w) {
+                if let Some(p) = self.nearest_person(span.0, earlier) {
+                    return Resolved { span, ..p };
+                }
+                out.kind = SourceKind::Pronoun;
+                return out;
+            }
+            if lang.group_pronouns.contains(w) || w == "it" || lang.relative_pronouns.contains(w) {
+                out.kind = if w == "it" {
+                    SourceKind::Unknown
+                } else {
+                    SourceKind::Group
+                };
+                return out;
+            }
+        }
+        // 2. catalogue names inside the mention: the rightmost is the head
+        if let Some(&(_, _, en)) = self
+            .names
+            .iter()
+            .rev()
+            .find(|&&(s, e, _)| s >= span.0 && e <= span.1)
+        {
+            let ent = &cat.entities[en];
+            out.resolved = Some(ent.name.clone());
+            out.id = ent.id.clone();
+            out.status = ent.status;
+            out.state = ent.state;
+            out.country = ent.country.clone();
+            out.kind = match ent.kind {
+                EntityKind::Outlet(k) => SourceKind::Outlet(k.as_str()),
+                EntityKind::Person if ent.role.is_some() || has_title => SourceKind::Official,
+                EntityKind::Person => SourceKind::Person,
+                EntityKind::Body => SourceKind::OfficialBody,
+                _ => SourceKind::Unknown,
+            };
+            // a person mention in the text spelt differently from every catalogued spelling
+            if ent.kind == EntityKind::Person {
+                if let Some(p) = self.people.iter().find(|p| {
+                    p.start >= span.0
+                        && p.end <= span.1
+                        && p.entity == Some(en)
+                        && p.full != ent.name
+                }) {
+                    let _ = p;
+                }
+            }
+            return out;
+        }
+        // 3. descriptor, anonymous and weasel phrases
+        if let Some(&(_, _, en)) = self
+            .phrases
+            .iter()
+            .rev()
+            .find(|&&(s, e, _)| s < span.1 && e > span.0)
+        {
+            let ent = &cat.entities[en];
+            out.kind = match ent.kind {
+                EntityKind::Descriptor(DescriptorKind::StateMedia) => SourceKind::StateMediaClass,
+                EntityKind::Descriptor(DescriptorKind::GenericMedia) => SourceKind::GenericMedia,
+                EntityKind::AnonymousSpecific => SourceKind::AnonymousSpecific,
+                EntityKind::Weasel => SourceKind::Weasel,
+                _ => SourceKind::Anonymous,
+            };
+            if out.kind == SourceKind::Anonymous {
+                let specific = self.phrases.iter().any(|&(s, e, x)| {
+                    s < span.1 + 60
+                        && e > span.0
+                        && cat.entities[x].kind == EntityKind::AnonymousSpecific
+                }) || lower.split_whitespace().any(|w| {
+                    w.chars().all(|c| c.is_ascii_digit())
+                        || matches!(w, "two" | "three" | "four" | "five" | "several" | "senior")
+                });
+                if specific {
+                    out.kind = SourceKind::AnonymousSpecific;
+                }
+            }
+            out.id = ent.id.clone();
+            return out;
+        }
+        // 4. personal names found in the text
+        if let Some(p) = self
+            .people
+            .iter()
+            .rev()
+            .find(|p| p.start >= span.0 && p.end <= span.1)
+        {
+            return self.person_result(span, p, has_title);
+        }
+        // a single capitalised word: a surname met before, or a garbled spelling of one
+        let caps: Vec<usize> = r
+            .clone()
+            .filter(|&k| {
+                m.tokens[k].is_word()
+                    && m.tok_text(&m.tokens[k])
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+            })
+            .collect();
+        if let Some(&last) = caps.last() {
+            let word = m.tok_text(&m.tokens[last]);
+            let is_org = caps
+                .iter()
+                .any(|&k| lang.organization_words.contains(m.tok_text(&m.tokens[k])));
+            if !is_org {
+                if let Some(p) = self
+                    .people
+                    .iter()
+                    .rev()
+                    .find(|p| p.surname == word && p.start < span.0)
+                {
+                    return self.person_result(span, p, has_title || p.titled);
+                }
+                let sk = self.skeleton(word);
+                if sk.chars().count() >= 3 {
+                    if let Some(p) = self.people.iter().rev().find(|p| {
+                        p.start < span.0 && p.surname != word && self.skeleton(&p.surname) == sk
+                    }) {
+                        let mut res = self.person_result(span, p, has_title || p.titled);
+                        res.variant_of = Some(p.full.clone());
+                        return res;
+                    }
+                }
+            }
+            if is_org {
+                out.kind = SourceKind::OfficialBody;
+                out.resolved = Some(
+                    m.text[m.tokens[caps[0]].start as usize..m.tokens[last].end as usize]
+                        .to_string(),
+                );
+                return out;
+            }
+        }
+        // 5. documents, roles, plurals
+        let words: Vec<&str> = r
+            .clone()
+            .filter(|&k| m.tokens[k].is_word())
+            .map(|k| m.lower(&m.tokens[k]))
+            .collect();
+        if words.iter().any(|w| lang.document_nouns.contains(*w)) {
+            out.kind = SourceKind::Document;
+        } else if !caps.is_empty() && caps.len() == words.len().min(caps.len()) && words.len() <= 4
+        {
+            out.kind = if has_title {
+                SourceKind::Official
+            } else {
+                SourceKind::Person
+            };
+            out.resolved = Some(text.to_string());
+        } else if has_title {
+            out.kind = SourceKind::AnonymousSpecific;
+        } else if !caps.is_empty() {
+            out.kind = SourceKind::Person;
+        }
+        out
+    }
+
+    fn person_result(&self, span: Bytes, p: &NameMention, titled: bool) -> Resolved {
+        let cat = &self.r.catalogue;
+        let ent = p.entity.map(|e| &cat.entities[e]);
+        Resolved {
+            span,
+            resolved: Some(p.full.clone()),
+            kind: if titled || p.titled || ent.is_some_and(|e| e.role.is_some()) {
+                SourceKind::Official
+            } else {
+                SourceKind::Person
+            },
+            id: ent.and_then(|e| e.id.clone()),
+            status: None,
+            state: None,
+            country: ent.and_then(|e| e.country.clone()),
+            variant_of: None,
+        }
+    }
+
+    /// The person a pronoun at `at` most likely refers to: the last person source before it
+    /// in the same or previous paragraph, else the last personal name before it.
+    fn nearest_person(&self, at: usize, earlier: &[(usize, Resolved)]) -> Option<Resolved> {
+        let para_of = |off: usize| self.m.paragraphs.partition_point(|p| p.end < off);
+        let here = para_of(at);
+        let last_source = earlier
+            .iter()
+            .rev()
+            .find(|(_, r)| r.kind.is_person() && r.span.0 < at && r.resolved.is_some());
+        let last_name = self.people.iter().rev().find(|p| p.end <= at);
+        match (last_source, last_name) {
+            (Some((_, s)), Some(n)) if n.start > s.span.0 && para_of(s.span.0) + 1 < here => {
+                Some(self.person_result(s.span, n, n.titled))
+            }
+            (Some((_, s)), _) if para_of(s.span.0) + 1 >= here => Some(s.clone()),
+            (_, Some(n)) => Some(self.person_result((n.start, n.end), n, n.titled)),
+            (Some((_, s)), None) => Some(s.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A detection with its hops resolved: conduits outermost first, then the source.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    pub det: Detection,
+    pub chain: Vec<Resolved>,
+}
+
+/// Resolves every detection, then lets a speaker quoted through a conduit keep that conduit
+/// in the next sentences ("Russia Today quoted Peskov ..." then "..., Peskov stated").
+pub fn link(m: &TextModel, r: &RuleSet, dets: Vec<Detection>) -> Vec<Linked> {
+    let linker = Linker::new(m, r);
+    let mut earlier: Vec<(usize, Resolved)> = Vec::new();
+    let mut out: Vec<Linked> = Vec::new();
+    for det in dets {
+        let mut chain = Vec::new();
+        for c in &det.conduits {
+            chain.push(linker.resolve(c, &earlier));
+        }
+        if let Some(s) = &det.source {
+            let res = linker.resolve(s, &earlier);
+            earlier.push((det.sentence, res.clone()));
+            chain.push(res);
+        }
+        let mut linked = Linked { det, chain };
+        if linked.det.conduits.is_empty()
+            && linked.chain.len() == 1
+            && linked.chain[0].kind.is_person()
+        {
+            let me = linked.chain[0].resolved.clone();
+            if let Some(prev) = out.iter().rev().take(4).find(|p| {
+                p.chain.len() > 1
+                    && p.chain.last().and_then(|x| x.resolved.clone()) == me
+                    && linked.det.sentence - p.det.sentence <= 3
+            }) {
+                let mut chain = prev.chain[..prev.chain.len() - 1].to_vec();
+                chain.push(linked.chain[0].clone());
+                linked.chain = chain;
+                linked.det.inherited = true;
+            }
+        }
+        out.push(linked);
+    }
+    out
+}

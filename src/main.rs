@@ -1,0 +1,5 @@
+//! The `sourcecheck` binary: a thin shell around the library's command line.
+
+fn main() {
+    std::process::exit(sourcecheck::cli::main());
+}

@@ -1,0 +1,137 @@
+//! The claims table (comfy-table), coloured by level on a terminal.
+
+use crate::model::{ArticleReport, Claim, Level};
+use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+
+#[derive(Debug, Clone, Copy)]
+pub struct TableStyle {
+    pub color: bool,
+    /// Total width in columns.
+    pub width: u16,
+}
+
+fn level_color(l: Level) -> Color {
+    match l {
+        Level::Strong => Color::Green,
+        Level::Moderate => Color::Cyan,
+        Level::Limited => Color::Yellow,
+        Level::Weak => Color::Magenta,
+        Level::Unattributed => Color::Red,
+    }
+}
+
+/// Shortens to at most `max` characters, ending with an ellipsis.
+pub fn shorten(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out = out.trim_end().to_string();
+    out.push('…');
+    out
+}
+
+fn row(c: &Claim, style: &TableStyle, claim_chars: usize) -> Vec<Cell> {
+    let (source, resolved, cue, chain) = match &c.attribution {
+        Some(a) => {
+            let resolved = match &a.source.resolved {
+                Some(r) => format!("{r} ({})", a.source.kind),
+                None => format!("({})", a.source.kind),
+            };
+            let chain = a
+                .chain
+                .iter()
+                .map(|h| h.resolved.clone().unwrap_or_else(|| h.text.clone()))
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            let chain = if a.inherited {
+                format!("{chain} (inherited)")
+            } else {
+                chain
+            };
+            (
+                shorten(&a.source.text, 28),
+                shorten(&resolved, 34),
+                shorten(&a.cue.text, 20),
+                shorten(&chain, 40),
+            )
+        }
+        None => ("-".into(), "-".into(), "-".into(), "-".into()),
+    };
+    let flags = if c.flags.is_empty() {
+        String::new()
+    } else {
+        format!(" !{}", c.flags.len())
+    };
+    let level = format!("{}{flags}", c.strength.level.as_str());
+    let mut level_cell = Cell::new(level);
+    let mut score_cell = Cell::new(c.strength.score).set_alignment(CellAlignment::Right);
+    if style.color {
+        level_cell = level_cell
+            .fg(level_color(c.strength.level))
+            .add_attribute(Attribute::Bold);
+        score_cell = score_cell.fg(level_color(c.strength.level));
+    }
+    vec![
+        Cell::new(c.index).set_alignment(CellAlignment::Right),
+        Cell::new(shorten(&c.text, claim_chars)),
+        Cell::new(source),
+        Cell::new(resolved),
+        Cell::new(cue),
+        Cell::new(chain),
+        score_cell,
+        level_cell,
+    ]
+}
+
+/// One line: claims by level and flags.
+pub fn summary_line(r: &ArticleReport) -> String {
+    let levels = Level::ALL
+        .iter()
+        .map(|l| format!("{} {}", l.as_str(), r.summary.levels.get(*l)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{}: {} claims ({levels}); {} flags",
+        r.id, r.summary.claims, r.summary.flags
+    )
+}
+
+pub fn render(r: &ArticleReport, style: &TableStyle) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(style.width);
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(vec![
+        "#",
+        "Claim",
+        "Source",
+        "Resolved (kind)",
+        "Cue",
+        "Chain",
+        "Score",
+        "Level",
+    ]);
+    // room for the claim grows with the width: about two lines of its column
+    let claim_chars = ((style.width as usize).saturating_sub(60)).clamp(24, 120);
+    for c in &r.claims {
+        t.add_row(row(c, style, claim_chars));
+    }
+    let mut out = format!("{}\n", r.id);
+    out.push_str(&t.to_string());
+    out.push('\n');
+    let summary = summary_line(r);
+    if style.color {
+        out.push_str(&format!("\x1b[1m{summary}\x1b[0m\n"));
+    } else {
+        out.push_str(&summary);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,717 @@
+//! Compiles parsed rule files into matchers, once per run: hash tables for the cue lexicon,
+//! aho-corasick automata for catalogue names and word lists, regexes for boilerplate.
+
+use super::schema::*;
+use super::{parse_yaml, rule_error_at, RuleSource, RuleTexts};
+use crate::error::Result;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::{HashMap, HashSet};
+
+/// A compiled, validated rule set, ready for analysis. Cheap to share across threads.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub cues: CueLexicon,
+    pub catalogue: Catalogue,
+    pub lang: Language,
+    pub flags: Vec<CompiledFlag>,
+    pub scoring: ScoringFile,
+    /// Where each rule file came from (for messages).
+    pub origins: Vec<String>,
+}
+
+// ------------------------------------------------------------------ cues
+
+/// Grammatical form of a cue verb as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Base,
+    Third,
+    Past,
+    Ing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    /// A speech or thought verb: "said", "told", "believes".
+    Verb,
+    /// A phrase that introduces its source after it: "according to".
+    Prepositional,
+    /// "X quoted Y as saying".
+    QuoteChain,
+    /// "X cited Y as saying", "X cited Y who said", "citing Y".
+    CiteChain,
+}
+
+#[derive(Debug, Clone)]
+pub struct CuePhrase {
+    /// Lower-case words of the phrase as written in text ("point", "out").
+    pub words: Vec<String>,
+    pub lemma: String,
+    pub kind: CueKind,
+    pub class: CueClass,
+    pub form: Form,
+    pub listener: bool,
+    pub description: bool,
+    pub summary: bool,
+    pub needs_complement: bool,
+    pub inversion: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct CueLexicon {
+    /// First word (lower case) to every phrase starting with it, longest first.
+    pub by_first: HashMap<String, Vec<CuePhrase>>,
+    pub modifiers: HashSet<String>,
+    pub as_phrases: Vec<Vec<String>>,
+    pub relative: HashSet<String>,
+    /// Venue phrases, as lower-case word sequences.
+    pub venues: Vec<Vec<String>>,
+}
+
+impl CueLexicon {
+    /// The longest cue phrase starting at `words[0]`; `words` are lower-case.
+    pub fn longest_at<'a>(&'a self, words: &[&str]) -> Option<&'a CuePhrase> {
+        let first = words.first()?;
+        self.by_first.get(*first)?.iter().find(|p| {
+            p.words.len() <= words.len() && p.words.iter().zip(words).all(|(a, b)| a == b)
+        })
+    }
+}
+
+/// Regular English inflections of a verb (phrasal verbs inflect their first word), plus
+/// the irregular forms from the rule file.
+fn inflect(lemma: &str, irregular: &HashMap<String, Vec<String>>) -> Vec<(String, Form)> {
+    let mut out = vec![(lemma.to_string(), Form::Base)];
+    if let Some(forms) = irregular.get(lemma) {
+        for (i, f) in forms.iter().enumerate() {
+            let head = f.split(' ').next().unwrap_or("");
+            let form = if i > 0 && head.ends_with("ing") {
+                Form::Ing
+            } else if i == 0 {
+                Form::Third
+            } else {
+                Form::Past
+            };
+            out.push((f.clone(), form));
+        }
+        return out;
+    }
+    let (head, rest) = match lemma.split_once(' ') {
+        Some((h, r)) => (h, format!(" {r}")),
+        None => (lemma, String::new()),
+    };
+    let b = head.as_bytes();
+    let n = b.len();
+    let is_vowel = |c: u8| b"aeiou".contains(&c);
+    let last = b.last().copied().unwrap_or(b'x');
+    let prev = if n >= 2 { b[n - 2] } else { b'x' };
+    let mut forms: Vec<(String, Form)> = Vec::new();
+    // third person
+    if head.ends_with('s')
+        || head.ends_with("sh")
+        || head.ends_with("ch")
+        || head.ends_with('x')
+        || head.ends_with('z')
+        || head.ends_with('o')
+    {
+        forms.push((format!("{head}es"), Form::Third));
+    } else if last == b'y' && !is_vowel(prev) {
+        forms.push((format!("{}ies", &head[..n - 1]), Form::Third));
+    } else {
+        forms.push((format!("{head}s"), Form::Third));
+    }
+    // past and -ing
+    if last == b'e' {
+        forms.push((format!("{head}d"), Form::Past));
+        if head.ends_with("ee") {
+            forms.push((format!("{head}ing"), Form::Ing));
+        } else {
+            forms.push((format!("{}ing", &head[..n - 1]), Form::Ing));
+        }
+    } else if last == b'y' && !is_vowel(prev) {
+        forms.push((format!("{}ied", &head[..n - 1]), Form::Past));
+        forms.push((format!("{head}ing"), Form::Ing));
+    } else {
+        forms.push((format!("{head}ed"), Form::Past));
+        forms.push((format!("{head}ing"), Form::Ing));
+        // consonant-vowel-consonant endings may double (admit -> admitted): accept both
+        let cvc = n >= 3
+            && !is_vowel(last)
+            && !b"wxy".contains(&last)
+            && is_vowel(prev)
+            && !is_vowel(b[n - 3]);
+        if cvc {
+            let c = last as char;
+            forms.push((format!("{head}{c}ed"), Form::Past));
+            forms.push((format!("{head}{c}ing"), Form::Ing));
+        }
+    }
+    out.extend(
+        forms
+            .into_iter()
+            .map(|(f, form)| (format!("{f}{rest}"), form)),
+    );
+    out
+}
+
+fn lower_words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(|w| w.to_lowercase()).collect()
+}
+
+fn compile_cues(file: &CuesFile) -> CueLexicon {
+    let irregular: HashMap<String, Vec<String>> = file
+        .irregular
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_lowercase(),
+                v.iter().map(|s| s.to_lowercase()).collect(),
+            )
+        })
+        .collect();
+    let set = |v: &Vec<String>| -> HashSet<String> { v.iter().map(|s| s.to_lowercase()).collect() };
+    let listener = set(&file.listener_verbs);
+    let description = set(&file.description_verbs);
+    let summary = set(&file.summary_verbs);
+    let needs = set(&file.needs_complement);
+    let inversion = set(&file.inversion_verbs);
+    let mut lex = CueLexicon {
+        modifiers: set(&file.cue_modifiers),
+        as_phrases: file
+            .chain
+            .as_phrases
+            .iter()
+            .map(|s| lower_words(s))
+            .collect(),
+        relative: set(&file.chain.relative_pronouns),
+        venues: file.venues.iter().map(|s| lower_words(s)).collect(),
+        ..Default::default()
+    };
+    let add = |lex: &mut CueLexicon, p: CuePhrase| {
+        let first = p.words[0].clone();
+        let list = lex.by_first.entry(first).or_default();
+        if !list.iter().any(|q| q.words == p.words) {
+            list.push(p);
+        }
+    };
+    for (class, verbs) in &file.classes {
+        for verb in verbs {
+            let lemma = verb.to_lowercase();
+            for (form_text, form) in inflect(&lemma, &irregular) {
+                add(
+                    &mut lex,
+                    CuePhrase {
+                        words: lower_words(&form_text),
+                        lemma: lemma.clone(),
+                        kind: CueKind::Verb,
+                        class: *class,
+                        form,
+                        listener: listener.contains(&lemma),
+                        description: description.contains(&lemma),
+                        summary: summary.contains(&lemma),
+                        needs_complement: needs.contains(&lemma),
+                        inversion: inversion.contains(&lemma),
+                    },
+                );
+            }
+        }
+    }
+    for (verbs, kind) in [
+        (&file.chain.quote_verbs, CueKind::QuoteChain),
+        (&file.chain.cite_verbs, CueKind::CiteChain),
+    ] {
+        for verb in verbs {
+            let lemma = verb.to_lowercase();
+            for (form_text, form) in inflect(&lemma, &irregular) {
+                add(
+                    &mut lex,
+                    CuePhrase {
+                        words: lower_words(&form_text),
+                        lemma: lemma.clone(),
+                        kind,
+                        class: CueClass::Neutral,
+                        form,
+                        listener: false,
+                        description: false,
+                        summary: false,
+                        needs_complement: false,
+                        inversion: false,
+                    },
+                );
+            }
+        }
+    }
+    for p in &file.prepositional {
+        add(
+            &mut lex,
+            CuePhrase {
+                words: lower_words(&p.phrase),
+                lemma: p.phrase.to_lowercase(),
+                kind: CueKind::Prepositional,
+                class: p.class,
+                form: Form::Base,
+                listener: false,
+                description: false,
+                summary: false,
+                needs_complement: false,
+                inversion: false,
+            },
+        );
+    }
+    for list in lex.by_first.values_mut() {
+        list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+    }
+    lex
+}
+
+// ------------------------------------------------------------------ catalogue
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Outlet(OutletKind),
+    Person,
+    Body,
+    Descriptor(DescriptorKind),
+    AnonymousVague,
+    AnonymousSpecific,
+    Weasel,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Catalogue id; None for list phrases (anonymous, weasel).
+    pub id: Option<String>,
+    pub name: String,
+    pub kind: EntityKind,
+    pub status: Option<Status>,
+    pub state: Option<StateControl>,
+    pub country: Option<String>,
+    pub role: Option<String>,
+}
+
+/// One pattern of an automaton: which entity, and whether it is an ambiguous short alias.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    pub entity: usize,
+    pub short: bool,
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    pub entities: Vec<Entity>,
+    /// Case-sensitive names and aliases of outlets, people and bodies.
+    pub names: AhoCorasick,
+    pub name_targets: Vec<Target>,
+    /// Case-insensitive phrases: descriptors, anonymous and weasel lists.
+    pub phrases: AhoCorasick,
+    pub phrase_targets: Vec<Target>,
+}
+
+fn automaton(patterns: &[String], case_insensitive: bool) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(case_insensitive)
+        .build(patterns)
+        .expect("aho-corasick accepts any set of literal patterns within default limits")
+}
+
+/// A name as written, with curly apostrophes too, and with a lower-case leading "the"
+/// ("the Guardian" in running text).
+fn name_variants(name: &str) -> Vec<String> {
+    if name.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![name.to_string()];
+    if let Some(rest) = name.strip_prefix("The ") {
+        out.push(format!("the {rest}"));
+    }
+    let curly: Vec<String> = out
+        .iter()
+        .filter(|n| n.contains('\''))
+        .map(|n| n.replace('\'', "\u{2019}"))
+        .collect();
+    out.extend(curly);
+    out
+}
+
+fn compile_catalogue(
+    file: &SourcesFile,
+    src: &RuleSource,
+    nationalities: &[String],
+) -> Result<Catalogue> {
+    let mut entities = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut name_targets = Vec::new();
+    let mut phrases: Vec<String> = Vec::new();
+    let mut phrase_targets = Vec::new();
+    let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
+    let mut check_id = |id: &Sp| -> Result<String> {
+        let v = id.value.trim().to_string();
+        if v.is_empty()
+            || !v
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(rule_error_at(
+                src,
+                &id.referenced,
+                format!("id \"{v}\" must be lower-case letters, digits and hyphens"),
+            ));
+        }
+        if let Some((l, c)) = seen.get(&v) {
+            return Err(rule_error_at(
+                src,
+                &id.referenced,
+                format!("duplicate id \"{v}\" (first defined at line {l}, column {c})"),
+            ));
+        }
+        seen.insert(v.clone(), (id.referenced.line(), id.referenced.column()));
+        Ok(v)
+    };
+    let add_names = |names: &mut Vec<String>,
+                     targets: &mut Vec<Target>,
+                     e: usize,
+                     list: &[String],
+                     short: bool| {
+        for n in list {
+            for v in name_variants(n.trim()) {
+                names.push(v);
+                targets.push(Target { entity: e, short });
+            }
+        }
+    };
+    for o in &file.outlets {
+        let id = check_id(&o.id)?;
+        let e = entities.len();
+        entities.push(Entity {
+            id: Some(id),
+            name: o.name.clone(),
+            kind: EntityKind::Outlet(o.kind),
+            status: Some(o.status),
+            state: Some(o.state),
+            country: Some(o.country.clone()),
+            role: None,
+        });
+        add_names(
+            &mut names,
+            &mut name_targets,
+            e,
+            std::slice::from_ref(&o.name),
+            false,
+        );
+        add_names(&mut names, &mut name_targets, e, &o.aliases, false);
+        add_names(&mut names, &mut name_targets, e, &o.short_aliases, true);
+    }
+    for p in &file.people {
+        let id = check_id(&p.id)?;
+        let e = entities.len();
+        entities.push(Entity {
+            id: Some(id),
+            name: p.name.clone(),
+            kind: EntityKind::Person,
+            status: None,
+            state: None,
+            country: p.country.clone(),
+            role: p.role.clone(),
+        });
+        add_names(
+            &mut names,
+            &mut name_targets,
+            e,
+            std::slice::from_ref(&p.name),
+            false,
+        );
+        add_names(&mut names, &mut name_targets, e, &p.aliases, false);
+    }
+    for b in &file.bodies {
+        let id = check_id(&b.id)?;
+        let e = entities.len();
+        entities.push(Entity {
+            id: Some(id),
+            name: b.name.clone(),
+            kind: EntityKind::Body,
+            status: None,
+            state: None,
+            country: b.country.clone(),
+            role: None,
+        });
+        add_names(
+            &mut names,
+            &mut name_targets,
+            e,
+            std::slice::from_ref(&b.name),
+            false,
+        );
+        add_names(&mut names, &mut name_targets, e, &b.aliases, false);
+    }
+    for d in &file.descriptors {
+        let id = check_id(&d.id)?;
+        let e = entities.len();
+        entities.push(Entity {
+            id: Some(id),
+            name: d.id.value.replace('-', " "),
+            kind: EntityKind::Descriptor(d.kind),
+            status: None,
+            state: None,
+            country: None,
+            role: None,
+        });
+        for phrase in &d.phrases {
+            if phrase.contains("{nationality}") {
+                for nat in nationalities {
+                    phrases.push(phrase.replace("{nationality}", nat));
+                    phrase_targets.push(Target {
+                        entity: e,
+                        short: false,
+                    });
+                }
+            } else {
+                phrases.push(phrase.clone());
+                phrase_targets.push(Target {
+                    entity: e,
+                    short: false,
+                });
+            }
+        }
+    }
+    for (list, kind) in [
+        (&file.anonymous.vague, EntityKind::AnonymousVague),
+        (&file.anonymous.specific, EntityKind::AnonymousSpecific),
+        (&file.weasel, EntityKind::Weasel),
+    ] {
+        for phrase in list {
+            let e = entities.len();
+            entities.push(Entity {
+                id: None,
+                name: phrase.clone(),
+                kind,
+                status: None,
+                state: None,
+                country: None,
+                role: None,
+            });
+            phrases.push(phrase.clone());
+            phrase_targets.push(Target {
+                entity: e,
+                short: false,
+            });
+        }
+    }
+    Ok(Catalogue {
+        entities,
+        names: automaton(&names, false),
+        name_targets,
+        phrases: automaton(&phrases, true),
+        phrase_targets,
+    })
+}
+
+// ------------------------------------------------------------------ language
+
+#[derive(Debug)]
+pub struct Language {
+    pub abbreviations: HashSet<String>,
+    pub can_end_sentence: HashSet<String>,
+    pub sentence_openers: HashSet<String>,
+    /// Titles as word sequences without final periods ("Brig", "Gen").
+    pub titles: Vec<Vec<String>>,
+    /// Every single word that appears in a title, lower case, without periods.
+    pub title_words: HashSet<String>,
+    pub person_pronouns: HashSet<String>,
+    pub first_person: HashSet<String>,
+    pub group_pronouns: HashSet<String>,
+    pub relative_pronouns: HashSet<String>,
+    pub np_boundaries: HashSet<String>,
+    pub organization_words: HashSet<String>,
+    pub document_nouns: HashSet<String>,
+    pub time_words: HashSet<String>,
+    pub headline_max_words: usize,
+    pub boilerplate: Vec<regex::Regex>,
+    /// Transliteration groups: (variant, canonical letter), longest variant first.
+    pub transliteration: Vec<(String, String)>,
+}
+
+fn compile_language(file: &LanguageFile, src: &RuleSource) -> Result<Language> {
+    let set = |v: &Vec<String>| -> HashSet<String> {
+        v.iter()
+            .map(|s| s.trim_end_matches('.').to_string())
+            .collect()
+    };
+    let lower = |v: &Vec<String>| -> HashSet<String> {
+        v.iter()
+            .map(|s| s.to_lowercase().trim_end_matches('.').to_string())
+            .collect()
+    };
+    let mut boilerplate = Vec::new();
+    for re in &file.boilerplate {
+        let compiled = regex::Regex::new(&re.value).map_err(|e| {
+            rule_error_at(
+                src,
+                &re.referenced,
+                format!(
+                    "boilerplate pattern does not compile: {}",
+                    e.to_string().lines().last().unwrap_or("")
+                ),
+            )
+        })?;
+        boilerplate.push(compiled);
+    }
+    let titles: Vec<Vec<String>> = file
+        .titles
+        .iter()
+        .map(|t| {
+            t.split_whitespace()
+                .map(|w| w.trim_end_matches('.').to_string())
+                .collect()
+        })
+        .collect();
+    let title_words = titles.iter().flatten().map(|w| w.to_lowercase()).collect();
+    let mut transliteration = Vec::new();
+    for group in &file.transliteration {
+        if let Some(canon) = group.first() {
+            for v in group {
+                transliteration.push((v.to_lowercase(), canon.to_lowercase()));
+            }
+        }
+    }
+    transliteration.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+    Ok(Language {
+        abbreviations: set(&file.abbreviations),
+        can_end_sentence: set(&file.can_end_sentence),
+        sentence_openers: set(&file.sentence_openers),
+        titles,
+        title_words,
+        person_pronouns: lower(&file.pronouns.person),
+        first_person: lower(&file.pronouns.first_person),
+        group_pronouns: lower(&file.pronouns.group),
+        relative_pronouns: lower(&file.pronouns.relative),
+        np_boundaries: lower(&file.np_boundaries),
+        organization_words: set(&file.organization_words),
+        document_nouns: lower(&file.document_nouns),
+        time_words: set(&file.time_words),
+        headline_max_words: file.headline_max_words,
+        boilerplate,
+        transliteration,
+    })
+}
+
+// ------------------------------------------------------------------ flags
+
+#[derive(Debug)]
+pub struct CompiledFlag {
+    pub id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub terms: Vec<String>,
+    pub matcher: Option<AhoCorasick>,
+    pub check: Option<Check>,
+    pub classes: Vec<CueClass>,
+    pub unattributed_only: bool,
+    pub affects_score: bool,
+    /// Where the rule is defined: file and line.
+    pub origin: (String, u64),
+}
+
+fn compile_flags(file: &FlagsFile, src: &RuleSource) -> Result<Vec<CompiledFlag>> {
+    let mut out: Vec<CompiledFlag> = Vec::new();
+    for f in &file.flags {
+        let id = f.id.value.trim().to_string();
+        if out.iter().any(|o| o.id == id) {
+            return Err(rule_error_at(
+                src,
+                &f.id.referenced,
+                format!("duplicate flag id \"{id}\""),
+            ));
+        }
+        if f.terms.is_empty() && f.check.is_none() {
+            return Err(rule_error_at(
+                src,
+                &f.id.referenced,
+                format!("flag \"{id}\" needs `terms` or a `check`"),
+            ));
+        }
+        if f.check == Some(Check::CueClass) && f.classes.is_empty() {
+            return Err(rule_error_at(
+                src,
+                &f.id.referenced,
+                format!("flag \"{id}\" uses check cue_class but lists no `classes`"),
+            ));
+        }
+        let terms: Vec<String> = f.terms.iter().map(|t| t.to_lowercase()).collect();
+        let matcher = (!terms.is_empty()).then(|| automaton(&terms, true));
+        out.push(CompiledFlag {
+            id,
+            severity: f.severity,
+            message: f.message.clone(),
+            terms,
+            matcher,
+            check: f.check,
+            classes: f.classes.clone(),
+            unattributed_only: f.unattributed_only,
+            affects_score: f.affects_score,
+            origin: (src.display.clone(), f.id.referenced.line()),
+        });
+    }
+    Ok(out)
+}
+
+fn check_scoring(s: &ScoringFile, src: &RuleSource) -> Result<()> {
+    let l = &s.levels;
+    let ok = l.strong > l.moderate
+        && l.moderate > l.limited
+        && l.limited > l.weak
+        && l.weak > l.unattributed;
+    let in_range = [l.strong, l.moderate, l.limited, l.weak, l.unattributed]
+        .iter()
+        .all(|v| (0..=100).contains(v));
+    if !ok || !in_range {
+        let line = src
+            .text
+            .lines()
+            .position(|x| x.starts_with("levels:"))
+            .unwrap_or(0)
+            + 1;
+        return Err(crate::error::Error::Rule {
+            at: crate::error::Located::at_line_col(&src.display, &src.text, line, 1),
+            message:
+                "levels must be within 0..100 and strictly decreasing from strong to unattributed"
+                    .into(),
+        });
+    }
+    Ok(())
+}
+
+impl RuleSet {
+    /// Parses and validates every file, then builds the matchers.
+    pub fn compile(texts: &RuleTexts) -> Result<RuleSet> {
+        let sources: SourcesFile = parse_yaml(&texts.sources)?;
+        let cues: CuesFile = parse_yaml(&texts.cues)?;
+        let language: LanguageFile = parse_yaml(&texts.language)?;
+        let flags: FlagsFile = parse_yaml(&texts.flags)?;
+        let scoring: ScoringFile = parse_yaml(&texts.scoring)?;
+        check_scoring(&scoring, &texts.scoring)?;
+        let lang = compile_language(&language, &texts.language)?;
+        Ok(RuleSet {
+            cues: compile_cues(&cues),
+            catalogue: compile_catalogue(&sources, &texts.sources, &language.nationalities)?,
+            lang,
+            flags: compile_flags(&flags, &texts.flags)?,
+            scoring,
+            origins: [
+                &texts.sources,
+                &texts.cues,
+                &texts.language,
+                &texts.flags,
+                &texts.scoring,
+            ]
+            .iter()
+            .map(|s| s.display.clone())
+            .collect(),
+        })
+    }
+
+    /// The embedded default rule set.
+    pub fn default_rules() -> Result<RuleSet> {
+        RuleSet::compile(&RuleTexts::embedded())
+    }
+}

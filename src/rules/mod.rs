@@ -1,0 +1,158 @@
+//! The rule set: YAML files on disk (or embedded defaults), parsed strictly and compiled once
+//! into matchers. Rust holds the mechanisms; the YAML holds every word list and weight.
+
+pub mod compile;
+pub mod schema;
+
+use crate::error::{Error, Located, Result};
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+pub use compile::RuleSet;
+
+/// The rule files, in load order. Each is read from the user's folder when present there,
+/// otherwise from the default set embedded in the binary.
+pub const RULE_FILES: [&str; 5] = [
+    "sources.yaml",
+    "cues.yaml",
+    "language.yaml",
+    "flags.yaml",
+    "scoring.yaml",
+];
+
+/// The default rule set, embedded at build time from `rules/`.
+pub const DEFAULT_RULES: [(&str, &str); 5] = [
+    ("sources.yaml", include_str!("../../rules/sources.yaml")),
+    ("cues.yaml", include_str!("../../rules/cues.yaml")),
+    ("language.yaml", include_str!("../../rules/language.yaml")),
+    ("flags.yaml", include_str!("../../rules/flags.yaml")),
+    ("scoring.yaml", include_str!("../../rules/scoring.yaml")),
+];
+
+/// One rule file's text and the name used for it in messages.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    /// Shown in messages: a path, or `<default>/NAME` for the embedded set.
+    pub display: String,
+    pub text: String,
+}
+
+/// The five rule files as text, before parsing.
+#[derive(Debug, Clone)]
+pub struct RuleTexts {
+    pub sources: RuleSource,
+    pub cues: RuleSource,
+    pub language: RuleSource,
+    pub flags: RuleSource,
+    pub scoring: RuleSource,
+}
+
+impl RuleTexts {
+    /// The embedded default rule set.
+    pub fn embedded() -> RuleTexts {
+        let get = |name: &str| {
+            let text = DEFAULT_RULES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| *t)
+                .unwrap_or_default();
+            RuleSource {
+                display: format!("<default>/{name}"),
+                text: text.to_string(),
+            }
+        };
+        RuleTexts {
+            sources: get("sources.yaml"),
+            cues: get("cues.yaml"),
+            language: get("language.yaml"),
+            flags: get("flags.yaml"),
+            scoring: get("scoring.yaml"),
+        }
+    }
+
+    /// A rule folder: each file present there replaces the default one of the same name.
+    pub fn from_dir(dir: &Path) -> Result<RuleTexts> {
+        if !dir.is_dir() {
+            return Err(Error::RuleFolder {
+                path: dir.display().to_string(),
+                message: "not a folder".into(),
+            });
+        }
+        let mut texts = RuleTexts::embedded();
+        let mut found = 0;
+        for name in RULE_FILES {
+            let path: PathBuf = dir.join(name);
+            if path.exists() {
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                found += 1;
+                let slot = match name {
+                    "sources.yaml" => &mut texts.sources,
+                    "cues.yaml" => &mut texts.cues,
+                    "language.yaml" => &mut texts.language,
+                    "flags.yaml" => &mut texts.flags,
+                    _ => &mut texts.scoring,
+                };
+                *slot = RuleSource {
+                    display: path.display().to_string(),
+                    text,
+                };
+            }
+        }
+        if found == 0 {
+            return Err(Error::RuleFolder {
+                path: dir.display().to_string(),
+                message: format!(
+                    "no rule files here (expected any of {})",
+                    RULE_FILES.join(", ")
+                ),
+            });
+        }
+        Ok(texts)
+    }
+}
+
+/// Parses one YAML file strictly, mapping errors to `file:line:col` with the offending line.
+pub fn parse_yaml<T: DeserializeOwned>(src: &RuleSource) -> Result<T> {
+    serde_saphyr::from_str::<T>(&src.text).map_err(|e| {
+        let message = clean_yaml_message(&e.without_snippet().to_string());
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((1, 1));
+        Error::Rule {
+            at: Located::at_line_col(&src.display, &src.text, line.max(1), column.max(1)),
+            message,
+        }
+    })
+}
+
+/// serde-saphyr appends its own "at line X column Y"; we print the position ourselves.
+fn clean_yaml_message(raw: &str) -> String {
+    let first = raw.lines().next().unwrap_or(raw).trim();
+    match first.find(" at line ") {
+        Some(i) => first[..i].trim_end_matches(',').to_string(),
+        None => first.to_string(),
+    }
+}
+
+/// An error at a position recorded by a `Spanned` value in a rule file.
+pub fn rule_error_at(src: &RuleSource, loc: &serde_saphyr::Location, message: String) -> Error {
+    Error::Rule {
+        at: Located::at_line_col(
+            &src.display,
+            &src.text,
+            (loc.line() as usize).max(1),
+            (loc.column() as usize).max(1),
+        ),
+        message,
+    }
+}
+
+/// Loads and compiles a rule set: the embedded default, or a folder.
+pub fn load(dir: Option<&Path>) -> Result<RuleSet> {
+    let texts = match dir {
+        Some(d) => RuleTexts::from_dir(d)?,
+        None => RuleTexts::embedded(),
+    };
+    RuleSet::compile(&texts)
+}

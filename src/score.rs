@@ -1,0 +1,261 @@
+//! Strength scoring: additive factors with weights from scoring.yaml. Every point is
+//! explained by a factor with a reason.
+
+use crate::detect::Directness;
+use crate::link::{Linked, Resolved, SourceKind};
+use crate::model::{Factor, Level, Strength};
+use crate::rules::schema::{ScoringFile, Status};
+use crate::rules::RuleSet;
+use crate::text::TextModel;
+
+fn factor(out: &mut Vec<Factor>, name: &str, value: i32, why: String) {
+    if value != 0 || name == "speaker" {
+        out.push(Factor {
+            name: name.to_string(),
+            value,
+            why,
+        });
+    }
+}
+
+pub fn level_of(score: i32, s: &ScoringFile) -> Level {
+    let l = &s.levels;
+    if score >= l.strong {
+        Level::Strong
+    } else if score >= l.moderate {
+        Level::Moderate
+    } else if score >= l.limited {
+        Level::Limited
+    } else if score >= l.weak {
+        Level::Weak
+    } else {
+        Level::Unattributed
+    }
+}
+
+fn finish(factors: Vec<Factor>, s: &ScoringFile) -> Strength {
+    let score = factors.iter().map(|f| f.value).sum::<i32>().clamp(0, 100);
+    Strength {
+        score,
+        level: level_of(score, s),
+        factors,
+    }
+}
+
+/// The strength of a claim with no attribution.
+pub fn unattributed(r: &RuleSet) -> Strength {
+    let mut f = Vec::new();
+    factor(
+        &mut f,
+        "speaker",
+        r.scoring.speaker.none,
+        "no source is given for this claim".into(),
+    );
+    finish(f, &r.scoring)
+}
+
+fn hop_name(h: &Resolved, m: &TextModel) -> String {
+    h.resolved
+        .clone()
+        .unwrap_or_else(|| m.text[h.span.0..h.span.1].to_string())
+}
+
+/// The strength of an attributed claim. `dated` and `speculative` are facts about the
+/// sentence and content that the caller found.
+pub fn attributed(
+    l: &Linked,
+    m: &TextModel,
+    r: &RuleSet,
+    dated: bool,
+    speculative: Option<&str>,
+) -> Strength {
+    let w = &r.scoring;
+    let mut f = Vec::new();
+    let Some(speaker) = l.chain.last() else {
+        return unattributed(r);
+    };
+    let name = hop_name(speaker, m);
+    let (value, why) = match speaker.kind {
+        SourceKind::Official => (
+            w.speaker.person_with_role,
+            format!("{name} is a named person with a role"),
+        ),
+        SourceKind::Person => (w.speaker.person, format!("{name} is a named person")),
+        SourceKind::OfficialBody => (
+            w.speaker.official_body,
+            format!("{name} is a named official body"),
+        ),
+        SourceKind::Document => (
+            w.speaker.document,
+            format!("\"{name}\" is a document, poll or study"),
+        ),
+        SourceKind::Outlet(_) => (w.speaker.outlet, format!("{name}'s own reporting")),
+        SourceKind::AnonymousSpecific => (
+            w.speaker.anonymous_specific,
+            format!("\"{name}\" is anonymous, with some detail"),
+        ),
+        SourceKind::Anonymous => (
+            w.speaker.anonymous,
+            format!("\"{name}\" is a vague anonymous source"),
+        ),
+        SourceKind::StateMediaClass | SourceKind::GenericMedia => (
+            w.speaker.generic_media,
+            format!("\"{name}\" is a class of media, not a named outlet"),
+        ),
+        SourceKind::Weasel => (
+            w.speaker.weasel,
+            format!("\"{name}\" hides who holds the view"),
+        ),
+        SourceKind::Pronoun => (
+            w.speaker.pronoun,
+            format!("\"{name}\" could not be resolved to a name"),
+        ),
+        SourceKind::Group | SourceKind::Unknown => (
+            w.speaker.unknown,
+            format!("\"{name}\" is not a recognised kind of source"),
+        ),
+    };
+    factor(&mut f, "speaker", value, why);
+
+    // conduit: the first hop, when the author relies on an outlet or a class of media
+    let first = &l.chain[0];
+    let first_name = hop_name(first, m);
+    let status_points = |st: Status| match st {
+        Status::GenerallyReliable => w.conduit.generally_reliable,
+        Status::ReliableWithCaveats => w.conduit.reliable_with_caveats,
+        Status::NoConsensus => w.conduit.no_consensus,
+        Status::GenerallyUnreliable => w.conduit.generally_unreliable,
+        Status::Deprecated => w.conduit.deprecated,
+        Status::Unlisted => w.conduit.unlisted,
+    };
+    match (first.kind, first.status) {
+        (SourceKind::Outlet(_), Some(st)) => {
+            let own_government = l.chain.len() > 1
+                && first.state.is_some_and(|s| s.is_state())
+                && first.country.is_some()
+                && speaker.country == first.country
+                && matches!(st, Status::GenerallyUnreliable | Status::Deprecated);
+            if own_government {
+                let v = if st == Status::Deprecated {
+                    w.conduit.own_government_deprecated
+                } else {
+                    w.conduit.own_government_unreliable
+                };
+                factor(
+                    &mut f,
+                    "conduit",
+                    v,
+                    format!(
+                        "{first_name} ({}) is a state outlet relaying its own government",
+                        st.as_str()
+                    ),
+                );
+            } else {
+                factor(
+                    &mut f,
+                    "conduit",
+                    status_points(st),
+                    format!("{first_name} is rated {}", st.as_str().replace('_', " ")),
+                );
+            }
+        }
+        (SourceKind::StateMediaClass | SourceKind::GenericMedia, _) if l.chain.len() > 1 => {
+            factor(
+                &mut f,
+                "conduit",
+                w.conduit.generic_class,
+                format!("relayed by \"{first_name}\", a class of media rather than a named outlet"),
+            );
+        }
+        (SourceKind::Official | SourceKind::Person | SourceKind::OfficialBody, _)
+            if l.chain.len() == 1 && !l.det.venue =>
+        {
+            factor(
+                &mut f,
+                "conduit",
+                w.conduit.no_channel,
+                "no channel or venue is given for the statement".into(),
+            );
+        }
+        _ => {}
+    }
+    if l.det.inherited {
+        factor(
+            &mut f,
+            "conduit",
+            w.conduit.inherited,
+            "the attribution is carried over from a nearby sentence".into(),
+        );
+    }
+
+    let (dv, dwhy) = match l.det.directness {
+        Directness::DirectQuote => (w.directness.direct_quote, "a full direct quotation"),
+        Directness::PartialQuote => (w.directness.partial_quote, "a partial quotation"),
+        Directness::Paraphrase => (w.directness.paraphrase, "a paraphrase"),
+        Directness::Summary => (w.directness.summary, "a summary of what was said"),
+    };
+    factor(&mut f, "directness", dv, dwhy.into());
+
+    let cue_text = {
+        let (s, e) = (
+            m.tokens[l.det.cue.start].start as usize,
+            m.tokens[l.det.cue.end - 1].end as usize,
+        );
+        &m.text[s..e]
+    };
+    let cv = w.cue.get(&l.det.class).copied().unwrap_or(0);
+    factor(
+        &mut f,
+        "cue",
+        cv,
+        format!("\"{cue_text}\" is a {} cue", l.det.class.as_str()),
+    );
+
+    if l.chain.len() > w.hops.free {
+        let extra = (l.chain.len() - w.hops.free) as i32;
+        factor(
+            &mut f,
+            "hops",
+            w.hops.per_extra_hop * extra,
+            format!("{} hops between the author and the speaker", l.chain.len()),
+        );
+    }
+    if dated {
+        factor(
+            &mut f,
+            "specificity",
+            w.specificity.date,
+            "the statement is dated".into(),
+        );
+    }
+    if l.det.venue {
+        factor(
+            &mut f,
+            "specificity",
+            w.specificity.venue,
+            "the venue or medium is named".into(),
+        );
+    }
+    if let Some(v) = l
+        .chain
+        .iter()
+        .find_map(|h| h.variant_of.as_ref().map(|c| (h, c)))
+    {
+        let written = &m.text[v.0.span.0..v.0.span.1];
+        factor(
+            &mut f,
+            "integrity",
+            w.integrity.garbled_name,
+            format!("\"{written}\" is spelt unlike {}", v.1),
+        );
+    }
+    if let Some(term) = speculative {
+        factor(
+            &mut f,
+            "integrity",
+            w.integrity.speculation_in_content,
+            format!("the paraphrase states speculation (\"{term}\") as fact"),
+        );
+    }
+    finish(f, &r.scoring)
+}

@@ -1,0 +1,350 @@
+//! The text model: paragraphs (headline, body, boilerplate), quotations, sentences and
+//! tokens, all as UTF-8 byte offsets into the text as read.
+
+mod quotes;
+mod sentences;
+
+use crate::rules::compile::Language;
+pub use quotes::Quote;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParaKind {
+    /// Headline, dateline or Markdown heading: not reported as claims.
+    Heading,
+    Body,
+    /// Trailing boilerplate ("No comments:", "Share this article"): not reported.
+    Boilerplate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub start: usize,
+    pub end: usize,
+    pub kind: ParaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokKind {
+    Word,
+    Punct,
+    QuoteOpen,
+    QuoteClose,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub kind: TokKind,
+    /// The quotation this token lies in (marks included), if any.
+    pub quote: Option<u32>,
+    /// Inside single quotation marks (scare quotes or a quote within a headline).
+    pub single: bool,
+    lo_start: u32,
+    lo_end: u32,
+}
+
+impl Token {
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn is_word(&self) -> bool {
+        self.kind == TokKind::Word
+    }
+    /// Inside any quotation marks: not the author's own voice.
+    pub fn quoted(&self) -> bool {
+        self.quote.is_some() || self.single
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub paragraph: usize,
+    /// Token index range.
+    pub tokens: std::ops::Range<usize>,
+}
+
+/// An analysed text. Borrowed from the article; built once per article.
+#[derive(Debug)]
+pub struct TextModel<'a> {
+    pub text: &'a str,
+    pub paragraphs: Vec<Paragraph>,
+    pub quotes: Vec<Quote>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+    lower: String,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> TextModel<'a> {
+    pub fn new(text: &'a str, lang: &Language) -> TextModel<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut paragraphs = split_paragraphs(text);
+        classify_paragraphs(text, &mut paragraphs, lang);
+        let quotes = quotes::find_quotes(text, &paragraphs);
+        let mut model = TextModel {
+            text,
+            paragraphs,
+            quotes,
+            sentences: Vec::new(),
+            tokens: Vec::new(),
+            lower: String::with_capacity(text.len()),
+            line_starts,
+        };
+        for p in 0..model.paragraphs.len() {
+            if model.paragraphs[p].kind != ParaKind::Body {
+                continue;
+            }
+            let para = model.paragraphs[p].clone();
+            for (s, e) in sentences::split(text, para.start, para.end, &model.quotes, lang) {
+                let first = model.tokens.len();
+                model.tokenize(s, e);
+                model.sentences.push(Sentence {
+                    start: s,
+                    end: e,
+                    paragraph: p,
+                    tokens: first..model.tokens.len(),
+                });
+            }
+        }
+        model
+    }
+
+    /// Lower-case form of a word token.
+    pub fn lower(&self, t: &Token) -> &str {
+        &self.lower[t.lo_start as usize..t.lo_end as usize]
+    }
+
+    /// The text of a token.
+    pub fn tok_text(&self, t: &Token) -> &'a str {
+        &self.text[t.range()]
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let col = self.text[start..offset.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    }
+
+    /// Index of the quotation containing the byte offset, if any.
+    pub fn quote_at(&self, offset: usize) -> Option<usize> {
+        let i = self.quotes.partition_point(|q| q.end <= offset);
+        (i < self.quotes.len() && self.quotes[i].start <= offset).then_some(i)
+    }
+
+    fn tokenize(&mut self, start: usize, end: usize) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = start;
+        let mut single_open: Option<usize> = None;
+        let single_before = self.tokens.len();
+        while i < end {
+            let c = match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            let w = c.len_utf8();
+            if c.is_whitespace() {
+                i += w;
+                continue;
+            }
+            if c.is_alphanumeric() {
+                // a word: alphanumerics joined by internal apostrophes, hyphens and periods
+                let mut j = i + w;
+                while let Some(d) = text[j..end].chars().next() {
+                    if d.is_alphanumeric() {
+                        j += d.len_utf8();
+                        continue;
+                    }
+                    if matches!(d, '\'' | '’' | '-' | '.' | '&') {
+                        let after = j + d.len_utf8();
+                        if text[after..end]
+                            .chars()
+                            .next()
+                            .is_some_and(|e| e.is_alphanumeric())
+                        {
+                            // keep "U.S" and "don't" together, but not "word.Next" sentence joins
+                            if d == '.'
+                                && !bytes.get(after).is_some_and(|b| {
+                                    b.is_ascii_lowercase() || b.is_ascii_uppercase()
+                                })
+                            {
+                                break;
+                            }
+                            j = after;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                self.push(i, j, TokKind::Word);
+                i = j;
+                continue;
+            }
+            let kind = if let Some(q) = self.quote_at(i) {
+                let q = &self.quotes[q];
+                if q.open_mark == Some(i) {
+                    TokKind::QuoteOpen
+                } else if q.close_mark == Some(i) {
+                    TokKind::QuoteClose
+                } else {
+                    TokKind::Punct
+                }
+            } else {
+                TokKind::Punct
+            };
+            // single quotation marks outside words: ‘...’ or '...'
+            if matches!(c, '‘' | '’' | '\'') {
+                let prev_ws = i == 0
+                    || text[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|p| p.is_whitespace() || "\"“(—–-".contains(p));
+                if single_open.is_none() && (c == '‘' || (c == '\'' && prev_ws)) {
+                    single_open = Some(self.tokens.len());
+                } else if let Some(open) = single_open {
+                    if c != '‘' {
+                        for t in &mut self.tokens[open..] {
+                            t.single = true;
+                        }
+                        single_open = None;
+                    }
+                }
+            }
+            self.push(i, i + w, kind);
+            i += w;
+        }
+        let _ = single_before;
+    }
+
+    fn push(&mut self, start: usize, end: usize, kind: TokKind) {
+        let lo_start = self.lower.len() as u32;
+        if kind == TokKind::Word {
+            for c in self.text[start..end].chars() {
+                self.lower.extend(c.to_lowercase());
+            }
+        }
+        let quote = self.quote_at(start).map(|q| q as u32);
+        self.tokens.push(Token {
+            start: start as u32,
+            end: end as u32,
+            kind,
+            quote,
+            single: false,
+            lo_start,
+            lo_end: self.lower.len() as u32,
+        });
+    }
+}
+
+/// Paragraphs: runs of non-blank lines. A Markdown block marker (#, -, *, +, >, "1.") starts
+/// a new paragraph and is left out of it. A text without blank lines has one per line.
+fn split_paragraphs(text: &str) -> Vec<Paragraph> {
+    let has_blank = text.lines().any(|l| l.trim().is_empty()) && text.lines().count() > 1;
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut cur: Option<(usize, usize, bool)> = None; // start, end, heading
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.trim().is_empty() {
+            if let Some((s, e, h)) = cur.take() {
+                out.push(para(s, e, h));
+            }
+            continue;
+        }
+        let (marker, heading) = block_marker(trimmed);
+        let content_start = line_start + indent + marker;
+        let content_end = line_start + line.trim_end().len();
+        let new_block = marker > 0 || !has_blank;
+        match cur {
+            Some((s, _, h)) if !new_block && !h => cur = Some((s, content_end, false)),
+            _ => {
+                if let Some((s, e, h)) = cur.take() {
+                    out.push(para(s, e, h));
+                }
+                cur = Some((content_start, content_end, heading));
+            }
+        }
+        if heading {
+            if let Some((s, e, h)) = cur.take() {
+                out.push(para(s, e, h));
+            }
+        }
+    }
+    if let Some((s, e, h)) = cur {
+        out.push(para(s, e, h));
+    }
+    out.retain(|p| p.end > p.start);
+    out
+}
+
+fn para(start: usize, end: usize, heading: bool) -> Paragraph {
+    Paragraph {
+        start,
+        end,
+        kind: if heading {
+            ParaKind::Heading
+        } else {
+            ParaKind::Body
+        },
+    }
+}
+
+/// Length of a Markdown block marker at the start of a line, and whether it is a heading.
+fn block_marker(line: &str) -> (usize, bool) {
+    let b = line.as_bytes();
+    if b.first() == Some(&b'#') {
+        let hashes = b.iter().take_while(|&&c| c == b'#').count();
+        if hashes <= 6 && b.get(hashes).is_some_and(|c| *c == b' ') {
+            let spaces = b[hashes..].iter().take_while(|&&c| c == b' ').count();
+            return (hashes + spaces, true);
+        }
+    }
+    if b.len() > 2 && matches!(b[0], b'-' | b'*' | b'+' | b'>') && b[1] == b' ' {
+        return (2, false);
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits < 4 && b.get(digits) == Some(&b'.') && b.get(digits + 1) == Some(&b' ')
+    {
+        return (digits + 2, false);
+    }
+    (0, false)
+}
+
+/// Marks the headline block (leading short lines that do not end like sentences) and
+/// boilerplate paragraphs.
+fn classify_paragraphs(text: &str, paras: &mut [Paragraph], lang: &Language) {
+    let mut leading = true;
+    for p in paras.iter_mut() {
+        let t = text[p.start..p.end].trim();
+        if lang.boilerplate.iter().any(|re| re.is_match(t)) {
+            p.kind = ParaKind::Boilerplate;
+            continue;
+        }
+        if p.kind == ParaKind::Heading {
+            continue;
+        }
+        if leading {
+            let words = t.split_whitespace().count();
+            let ends_like_sentence = t.ends_with(['.', '!', '?', '"', '”', '’', ':']);
+            if words <= lang.headline_max_words && !ends_like_sentence {
+                p.kind = ParaKind::Heading;
+                continue;
+            }
+            leading = false;
+        }
+    }
+}

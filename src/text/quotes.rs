@@ -1,0 +1,196 @@
+//! Quotation finding. Straight and curly double marks; quotations that run over several
+//! paragraphs (an opening mark at each paragraph, a closing one only at the end); a missing
+//! space before a mark; and unbalanced marks, which degrade locally: an unclosed quotation
+//! ends with its sentence, a stray closing mark is ignored.
+
+use super::{ParaKind, Paragraph};
+
+#[derive(Debug, Clone)]
+pub struct Quote {
+    /// Byte range including the marks (or up to where an unclosed quotation was cut).
+    pub start: usize,
+    pub end: usize,
+    pub open_mark: Option<usize>,
+    pub close_mark: Option<usize>,
+    /// False when no closing mark was found and the end was guessed.
+    pub closed: bool,
+    /// Runs on into the next paragraph (that paragraph re-opens it).
+    pub continues: bool,
+    /// Continues a quotation from the previous paragraph.
+    pub continued: bool,
+    pub paragraph: usize,
+}
+
+impl Quote {
+    /// The quoted words without the marks.
+    pub fn inner(&self, text: &str) -> (usize, usize) {
+        let s = self.open_mark.map_or(self.start, |m| m + mark_len(text, m));
+        let e = self.close_mark.unwrap_or(self.end).max(s);
+        (s, e)
+    }
+}
+
+fn mark_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(1, char::len_utf8)
+}
+
+pub fn is_double_mark(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '»' | '‟')
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    Either,
+}
+
+fn role(c: char, prev: Option<char>, next: Option<char>) -> Role {
+    let prev_space = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p));
+    let next_space = next.is_none_or(|n| n.is_whitespace() || ".,;:!?)]}—–".contains(n));
+    match c {
+        '“' | '„' | '«' | '‟' => {
+            if !prev_space && next_space && prev.is_some_and(|p| !",:;".contains(p)) {
+                Role::Close
+            } else {
+                Role::Open
+            }
+        }
+        '”' | '»' => {
+            if prev_space && !next_space {
+                Role::Open
+            } else {
+                Role::Close
+            }
+        }
+        _ => {
+            if prev_space && !next_space {
+                Role::Open
+            } else if !prev_space && next_space {
+                Role::Close
+            } else if prev.is_some_and(|p| ",:;".contains(p))
+                && next.is_some_and(char::is_alphanumeric)
+            {
+                Role::Open
+            } else {
+                Role::Either
+            }
+        }
+    }
+}
+
+/// First sentence end ([.!?] then space and a capital) at or after `from`, else `end`.
+fn sentence_end_after(text: &str, from: usize, end: usize) -> usize {
+    for (i, c) in text[from..end].char_indices() {
+        if matches!(c, '.' | '!' | '?') {
+            let rest = &text[from + i + 1..end];
+            let trimmed = rest.trim_start();
+            if trimmed.len() < rest.len() && trimmed.chars().next().is_some_and(char::is_uppercase)
+            {
+                return from + i + 1;
+            }
+        }
+    }
+    end
+}
+
+pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
+    let mut quotes = Vec::new();
+    let mut carried = false; // the previous paragraph's quotation runs on
+    for (pi, p) in paras.iter().enumerate() {
+        if p.kind == ParaKind::Boilerplate {
+            carried = false;
+            continue;
+        }
+        let seg = &text[p.start..p.end];
+        let mut open: Option<usize> = None;
+        let mut open_continued = false;
+        let chars: Vec<(usize, char)> = seg.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            if !is_double_mark(c) {
+                continue;
+            }
+            let at = p.start + i;
+            let prev = k.checked_sub(1).map(|k| chars[k].1);
+            let next = chars.get(k + 1).map(|x| x.1);
+            let r = role(c, prev, next);
+            match open {
+                None => {
+                    if r != Role::Close {
+                        open = Some(at);
+                        open_continued = carried && i == 0;
+                    }
+                    // a stray closing mark is ignored
+                }
+                Some(o) => {
+                    if r == Role::Open {
+                        // two openings: the first was never closed; cut it at its sentence end
+                        let end = sentence_end_after(text, o, at);
+                        quotes.push(Quote {
+                            start: o,
+                            end,
+                            open_mark: Some(o),
+                            close_mark: None,
+                            closed: false,
+                            continues: false,
+                            continued: open_continued,
+                            paragraph: pi,
+                        });
+                        open = Some(at);
+                        open_continued = false;
+                    } else {
+                        quotes.push(Quote {
+                            start: o,
+                            end: at + c.len_utf8(),
+                            open_mark: Some(o),
+                            close_mark: Some(at),
+                            closed: true,
+                            continues: false,
+                            continued: open_continued,
+                            paragraph: pi,
+                        });
+                        open = None;
+                        open_continued = false;
+                    }
+                }
+            }
+        }
+        carried = false;
+        if let Some(o) = open {
+            // does the next paragraph re-open the quotation?
+            let next_opens = paras.get(pi + 1).is_some_and(|n| {
+                n.kind == ParaKind::Body
+                    && text[n.start..n.end]
+                        .chars()
+                        .next()
+                        .is_some_and(is_double_mark)
+            });
+            if next_opens {
+                quotes.push(Quote {
+                    start: o,
+                    end: p.end,
+                    open_mark: Some(o),
+                    close_mark: None,
+                    closed: true,
+                    continues: true,
+                    continued: open_continued,
+                    paragraph: pi,
+                });
+                carried = true;
+            } else {
+                let end = sentence_end_after(text, o, p.end);
+                quotes.push(Quote {
+                    start: o,
+                    end,
+                    open_mark: Some(o),
+                    close_mark: None,
+                    closed: false,
+                    continues: false,
+                    continued: open_continued,
+                    paragraph: pi,
+                });
+            }
+        }
+    }
+    quotes
+}

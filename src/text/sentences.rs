@@ -1,0 +1,109 @@
+//! Sentence splitting inside one paragraph. A sentence ends at . ! or ? (with any closing
+//! marks after it) followed by a space and a capital, a digit or an opening mark; never
+//! inside a quotation, never after an abbreviation from language.yaml unless the next word
+//! usually opens a sentence, never after a single initial ("John F. Kennedy").
+
+use super::quotes::{is_double_mark, Quote};
+use crate::rules::compile::Language;
+
+fn quote_containing(quotes: &[Quote], at: usize) -> Option<&Quote> {
+    let i = quotes.partition_point(|q| q.end <= at);
+    quotes.get(i).filter(|q| q.start <= at)
+}
+
+/// The word ending just before byte `dot` (letters, digits and inner periods).
+fn word_before(text: &str, dot: usize) -> &str {
+    let head = &text[..dot];
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &head[start..]
+}
+
+fn next_word(text: &str) -> &str {
+    let t = text.trim_start_matches(|c: char| is_double_mark(c) || "‘'(".contains(c));
+    let end = t.find(|c: char| !c.is_alphanumeric()).unwrap_or(t.len());
+    &t[..end]
+}
+
+pub fn split(
+    text: &str,
+    start: usize,
+    end: usize,
+    quotes: &[Quote],
+    lang: &Language,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut sent_start = start;
+    let seg = &text[start..end];
+    let mut iter = seg.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        let at = start + i;
+        // the run of closing punctuation after the mark
+        let mut j = at + 1;
+        while let Some(d) = text[j..end].chars().next() {
+            if matches!(d, '.' | '!' | '?' | ')' | '’' | '\'' | ']') || is_double_mark(d) {
+                j += d.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let rest = &text[j..end];
+        let trimmed = rest.trim_start();
+        if trimmed.is_empty() || trimmed.len() == rest.len() {
+            continue; // end of paragraph, or no space after
+        }
+        let first = trimmed.chars().next().unwrap_or(' ');
+        if !(first.is_uppercase()
+            || first.is_ascii_digit()
+            || is_double_mark(first)
+            || "‘(".contains(first))
+        {
+            continue;
+        }
+        // never inside a quotation that goes on after this point
+        if let Some(q) = quote_containing(quotes, at) {
+            if q.end > j {
+                continue;
+            }
+        }
+        if c == '.' {
+            let word = word_before(text, at);
+            let bare = word.trim_end_matches('.');
+            let is_initial = bare.chars().count() == 1 && bare.chars().all(char::is_uppercase);
+            if is_initial {
+                continue;
+            }
+            if lang.abbreviations.contains(bare) {
+                let opener = next_word(trimmed);
+                if !(lang.can_end_sentence.contains(bare) && lang.sentence_openers.contains(opener))
+                {
+                    continue;
+                }
+            }
+        }
+        out.push((sent_start, j));
+        sent_start = j + (rest.len() - trimmed.len());
+        // skip ahead: the iterator continues from the next char anyway
+        while iter.peek().is_some_and(|&(k, _)| start + k < j) {
+            iter.next();
+        }
+    }
+    if sent_start < end {
+        out.push((sent_start, end));
+    }
+    out.into_iter()
+        .map(|(s, e)| {
+            let t = &text[s..e];
+            let ts = s + (t.len() - t.trim_start().len());
+            let te = s + t.trim_end().len();
+            (ts, te.max(ts))
+        })
+        .filter(|(s, e)| e > s)
+        .collect()
+}
