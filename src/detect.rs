@@ -42,6 +42,8 @@ impl Directness {
 #[derive(Debug, Clone)]
 pub struct Detection {
     pub sentence: usize,
+    /// The last sentence this attribution covers (a quotation that goes on after `he said.`).
+    pub through: usize,
     /// Content pieces (several for `"...," she said, "..."`).
     pub content: Vec<Bytes>,
     /// The source mention as written (token range), innermost speaker.
@@ -117,7 +119,13 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             self.sentence(si, s.tokens.clone(), &mut out);
             if out.len() == before {
                 if let Some(d) = self.inherit(si, &out) {
-                    out.push(d);
+                    match out.last_mut() {
+                        Some(prev) if self.continues_quote(prev, si) => {
+                            prev.content.extend(d.content);
+                            prev.through = si;
+                        }
+                        _ => out.push(d),
+                    }
                 }
             }
         }
@@ -157,9 +165,56 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         if p.kind == CueKind::Prepositional {
             return true;
         }
+        // verbs are written in lower case except at the start of a sentence
+        if i > sent.start && self.text(i).chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        if i > sent.start && p.kind == CueKind::Verb {
+            let prev = self.skip_left_modifiers_only(i - 1, sent.start);
+            let pw = prev.and_then(|k| self.word(k)).unwrap_or("");
+            // passive voice: "is expected", "was asked"
+            if p.form == Form::Past
+                && matches!(
+                    pw,
+                    "is" | "are" | "was" | "were" | "be" | "been" | "being" | "am"
+                )
+            {
+                return false;
+            }
+            let lang = &self.r.lang;
+            if self.r.cues.noun_forms.contains(&p.words.join(" "))
+                && !(lang.person_pronouns.contains(pw)
+                    || lang.group_pronouns.contains(pw)
+                    || lang.first_person.contains(pw)
+                    || lang.relative_pronouns.contains(pw)
+                    || lang.document_nouns.contains(pw)
+                    || prev.is_some_and(|k| self.is_cap(k))
+                    || matches!(
+                        pw,
+                        "will"
+                            | "would"
+                            | "can"
+                            | "could"
+                            | "may"
+                            | "might"
+                            | "should"
+                            | "must"
+                            | "did"
+                            | "does"
+                            | "do"
+                            | "also"
+                    ))
+            {
+                return false;
+            }
+        }
         if i > sent.start {
             if let Some(prev) = self.word(i - 1) {
-                if DETERMINERS.contains(&prev) || (prev == "to" && p.form == Form::Base) {
+                if DETERMINERS.contains(&prev)
+                    || (prev == "to" && p.form == Form::Base)
+                    || prev.ends_with("'s")
+                    || prev.ends_with("’s")
+                {
                     return false;
                 }
             }
@@ -182,6 +237,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         }
         match self.word(k) {
             Some("that") => true,
+            Some("to") if p.infinitive => true,
             _ => {
                 let t = self.text(k);
                 t == ":"
@@ -280,6 +336,24 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         Some(k)
     }
 
+    /// The first token left of k (inclusive) that is not a cue modifier (adverbs only, not
+    /// time phrases).
+    fn skip_left_modifiers_only(&self, mut k: usize, floor: usize) -> Option<usize> {
+        while k >= floor {
+            let w = self.word(k)?;
+            if !self.r.cues.modifiers.contains(w)
+                || matches!(w, "is" | "are" | "was" | "were" | "been" | "being")
+            {
+                return Some(k);
+            }
+            if k == floor {
+                return None;
+            }
+            k -= 1;
+        }
+        None
+    }
+
     /// The noun phrase ending at token `end_incl`, walking left within the sentence.
     fn left_np(&self, end_incl: usize, floor: usize) -> Option<Range<usize>> {
         let lang = &self.r.lang;
@@ -292,8 +366,16 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 break;
             }
             if !t.is_word() {
-                // "Brig. Gen." style periods after an abbreviation stay in the phrase
                 let txt = self.text(ku);
+                // "Sen. Bernie Sanders (I-Vt.) said": a parenthesis stays in the phrase
+                if txt == ")" {
+                    if let Some(open) = (floor..ku).rev().take(8).find(|&j| self.text(j) == "(") {
+                        start = open;
+                        k = open as isize - 1;
+                        continue;
+                    }
+                }
+                // "Brig. Gen." style periods after an abbreviation stay in the phrase
                 if txt == "."
                     && ku > floor
                     && self.m.tokens[ku - 1].is_word()
@@ -335,7 +417,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 continue;
             }
             let w = self.m.lower(t);
-            if lang.person_pronouns.contains(w)
+            if lang.quantity_words.contains(w)
+                || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                || (k == r.start && DETERMINERS[..3].contains(&w) && r.len() >= 2)
+                || lang.person_pronouns.contains(w)
                 || lang.first_person.contains(w)
                 || lang.group_pronouns.contains(w)
                 || lang.relative_pronouns.contains(w)
@@ -460,42 +545,50 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             return None;
         }
         if self.is_punct(k, ",") {
-            // "X, who ..., said" or "X, the former minister, said"
-            let mut j = k;
-            let mut n = 0;
-            while j > sent.start && n < 25 {
-                j -= 1;
-                n += 1;
-                if self.m.tokens[j].quote.is_some() {
-                    return None;
-                }
-                if self.is_punct(j, ",") {
-                    let seg_first = j + 1;
-                    let looks_appositive = self.word(seg_first).is_some_and(|w| {
-                        self.r.lang.relative_pronouns.contains(w)
-                            || DETERMINERS.contains(&w)
-                            || self.r.lang.title_words.contains(w)
-                    }) || (seg_first..k).all(|x| {
-                        !self.m.tokens[x].is_word()
-                            || self.m.tokens[x].start > 0
-                                && (self.is_cap(x)
-                                    || self
-                                        .word(x)
-                                        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit())))
-                    });
-                    if looks_appositive && j > sent.start {
-                        let np = self.left_np(j - 1, sent.start)?;
-                        return self.looks_like_source(&np).then_some(np);
+            // "X, who ..., said", "X, the former minister, said", "X, 35, a nurse, said"
+            let mut seg_end = k;
+            for _ in 0..3 {
+                let mut j = seg_end;
+                let mut found = None;
+                while j > sent.start && seg_end - j < 25 {
+                    j -= 1;
+                    if self.m.tokens[j].quote.is_some() {
+                        return None;
                     }
+                    if self.is_punct(j, ",") {
+                        found = Some(j);
+                        break;
+                    }
+                    if !self.m.tokens[j].is_word()
+                        && !matches!(self.text(j), "." | "-" | "’" | "'" | "(" | ")")
+                    {
+                        return None;
+                    }
+                }
+                let j = found?;
+                if j == sent.start || !self.appositive(j + 1..seg_end) {
                     return None;
                 }
-                if !self.m.tokens[j].is_word() && !matches!(self.text(j), "." | "-" | "’" | "'") {
-                    return None;
+                let np = self.left_np(j - 1, sent.start)?;
+                // an age or a second appositive before this one: keep walking
+                if np.start > sent.start + 1
+                    && self.is_punct(np.start - 1, ",")
+                    && self.appositive(np.clone())
+                    && !self.is_name(&np)
+                {
+                    seg_end = np.start - 1;
+                    if let Some(head) = self.left_np(seg_end - 1, sent.start) {
+                        if self.is_name(&head) {
+                            return Some(head);
+                        }
+                    }
+                    continue;
                 }
+                return self.looks_like_source(&np).then_some(np);
             }
             return None;
         }
-        if !t.is_word() {
+        if !t.is_word() && self.text(k) != ")" {
             return None;
         }
         // "a senior official who spoke on condition of anonymity said"
@@ -518,6 +611,37 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         }
         let np = self.left_np(k, sent.start)?;
         self.looks_like_source(&np).then_some(np)
+    }
+
+    /// A comma-delimited segment that describes the noun before it: a relative clause, an
+    /// age, a role ("Sanders' campaign manager"), or a determiner phrase.
+    fn appositive(&self, seg: Range<usize>) -> bool {
+        let lang = &self.r.lang;
+        let words: Vec<usize> = seg
+            .clone()
+            .filter(|&x| self.m.tokens[x].is_word())
+            .collect();
+        let Some(&first) = words.first() else {
+            return false;
+        };
+        let fw = self.word(first).unwrap_or("");
+        lang.relative_pronouns.contains(fw)
+            || DETERMINERS.contains(&fw)
+            || words
+                .iter()
+                .any(|&x| self.word(x).is_some_and(|w| lang.title_words.contains(w)))
+            || words.iter().all(|&x| {
+                self.is_cap(x)
+                    || self
+                        .word(x)
+                        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+            })
+    }
+
+    /// A capitalised name (every word capitalised, not a pronoun or a number).
+    fn is_name(&self, r: &Range<usize>) -> bool {
+        let words: Vec<usize> = r.clone().filter(|&x| self.m.tokens[x].is_word()).collect();
+        !words.is_empty() && words.iter().all(|&x| self.is_cap(x))
     }
 
     /// The grammatical subject at the start of the sentence (for "..., saying ...").
@@ -584,9 +708,164 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 }
             }
         }
+        let stop = self.tail_stop(k, stop);
+        if stop <= k {
+            return None;
+        }
         let end = self.m.tokens[stop - 1].end as usize;
         let _ = sent;
         self.trim(t.start as usize, end)
+    }
+
+    /// Where reported speech ends inside [k, stop): before ", adding ...", ", but ...",
+    /// "but did not ...", and similar tails that are the author's again.
+    fn tail_stop(&self, k: usize, stop: usize) -> usize {
+        let lang = &self.r.lang;
+        let mut x = k + 1;
+        while x < stop {
+            let t = &self.m.tokens[x];
+            if t.quote.is_some() {
+                x += 1;
+                continue;
+            }
+            if self.is_punct(x, ",") || self.is_punct(x, ";") {
+                if let Some(w) = self.word(x + 1) {
+                    let participle = w.ends_with("ing") && w.len() > 5 && !self.is_cap(x + 1);
+                    if participle
+                        || matches!(
+                            w,
+                            "but"
+                                | "however"
+                                | "while"
+                                | "although"
+                                | "though"
+                                | "whereas"
+                                | "according"
+                        )
+                    {
+                        return x;
+                    }
+                }
+            }
+            if self.word(x) == Some("but") {
+                if let Some(w) = self.word(x + 1) {
+                    if self.r.cues.modifiers.contains(w)
+                        || self.r.cues.by_first.contains_key(w)
+                        || lang.person_pronouns.contains(w)
+                    {
+                        return x;
+                    }
+                }
+            }
+            x += 1;
+        }
+        stop
+    }
+
+    /// Skips time words and a venue phrase after a cue when "that", a colon or a quotation
+    /// follows: 'said Sunday on Fox News' "Sunday Morning Futures" that ...'.
+    fn skip_adjuncts(&self, after: usize, sent: &Range<usize>) -> usize {
+        let lang = &self.r.lang;
+        let mut k = after;
+        while k < sent.end && k - after < 16 {
+            let t = &self.m.tokens[k];
+            if t.kind == TokKind::QuoteOpen && k > after {
+                // a programme title in quotes followed by more adjunct, or the content itself
+                let q = t.quote.map(|q| &self.m.quotes[q as usize]);
+                let close = q.and_then(|q| {
+                    (k..sent.end).find(|&x| self.m.tokens[x].start as usize >= q.end)
+                });
+                match close {
+                    Some(c)
+                        if c < sent.end
+                            && (self.is_punct(c, ",") || self.word(c) == Some("that")) =>
+                    {
+                        k = c;
+                        continue;
+                    }
+                    _ => return k,
+                }
+            }
+            if t.quote.is_some() && t.kind != TokKind::QuoteOpen {
+                k += 1;
+                continue;
+            }
+            match self.word(k) {
+                Some("that") => return if k > after { k } else { after },
+                Some(w) => {
+                    let cap = self.is_cap(k);
+                    let ok = cap
+                        || lang.time_words.contains(self.text(k))
+                        || matches!(
+                            w,
+                            "on" | "in"
+                                | "at"
+                                | "during"
+                                | "to"
+                                | "with"
+                                | "for"
+                                | "of"
+                                | "from"
+                                | "before"
+                                | "after"
+                                | "earlier"
+                                | "later"
+                                | "last"
+                                | "this"
+                                | "ago"
+                                | "the"
+                                | "a"
+                                | "an"
+                                | "his"
+                                | "her"
+                                | "their"
+                                | "its"
+                                | "new"
+                        )
+                        || w.ends_with("'s")
+                        || w.ends_with("’s")
+                        || w.chars().all(|c| c.is_ascii_digit())
+                        || (!lang.np_boundaries.contains(w)
+                            && !self.r.cues.by_first.contains_key(w)
+                            && k > after
+                            && !matches!(
+                                w,
+                                "would"
+                                    | "will"
+                                    | "could"
+                                    | "should"
+                                    | "can"
+                                    | "may"
+                                    | "might"
+                                    | "must"
+                            ));
+                    if !ok {
+                        return after;
+                    }
+                }
+                None => {
+                    let txt = self.text(k);
+                    if txt == ":" {
+                        return if k > after { k } else { after };
+                    }
+                    if txt == "," {
+                        let next_that = self.word(k + 1) == Some("that");
+                        let next_quote = self
+                            .m
+                            .tokens
+                            .get(k + 1)
+                            .is_some_and(|n| n.kind == TokKind::QuoteOpen);
+                        if (next_that || next_quote) && k > after {
+                            return k + 1;
+                        }
+                    } else if !matches!(txt, "." | "’" | "'" | "-") {
+                        return after;
+                    }
+                }
+            }
+            k += 1;
+        }
+        after
     }
 
     fn left_content(&self, from: usize, to_excl: usize) -> Option<Bytes> {
@@ -698,6 +977,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 let directness = self.directness(&[content], false);
                 out.push(Detection {
                     sentence: si,
+                    through: si,
                     content: vec![content],
                     source: Some(src),
                     conduits: Vec::new(),
@@ -778,6 +1058,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 })?;
                 return Some(Detection {
                     sentence: si,
+                    through: si,
                     directness: self.directness(&[content], false),
                     content: vec![content],
                     source: Some(inner),
@@ -813,6 +1094,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     let content = self.right_content(after, sent, sent.end)?;
                     return Some(Detection {
                         sentence: si,
+                        through: si,
                         directness: self.directness(&[content], vh.phrase.summary),
                         content: vec![content],
                         source: Some(inner),
@@ -925,6 +1207,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         if let Some(v) = self.venue_at(after, sent) {
             after = v;
         }
+        if !inverted {
+            after = self.skip_adjuncts(after, sent);
+        }
         // what is said?
         let stop = if next_hit > after {
             self.clause_stop(after, next_hit, sent)
@@ -934,20 +1219,11 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         let right = self.right_content(after, sent, stop);
         let left_end = source.start.min(h.at);
         let left = self.left_content(sent.start, left_end);
-        let mut content = Vec::new();
-        match (left, right) {
-            (Some(l), Some(r)) if self.starts_with_quote(l) && self.starts_with_quote(r) => {
-                content.push(l);
-                content.push(r);
-            }
-            (_, Some(r)) if !inverted || !self.ends_at_sentence(after, sent) => content.push(r),
-            (Some(l), _) => content.push(l),
-            (None, Some(r)) => content.push(r),
-            (None, None) => return None,
-        }
+        let content = self.choose_content(left, right, left_end, after, sent)?;
         let directness = self.directness(&content, p.summary);
         Some(Detection {
             sentence: si,
+            through: si,
             content,
             source: Some(source),
             conduits: Vec::new(),
@@ -963,6 +1239,183 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             inherited: false,
             venue: false,
         })
+    }
+
+    /// Picks the content of a cue clause from the text before it (`"...," X said`) and the
+    /// text after it (`X said that ...`).
+    fn choose_content(
+        &self,
+        left: Option<Bytes>,
+        right: Option<Bytes>,
+        left_end: usize,
+        after: usize,
+        sent: &Range<usize>,
+    ) -> Option<Vec<Bytes>> {
+        // the cue clause follows a quotation or a comma
+        let before = left_end.checked_sub(1).filter(|&b| b >= sent.start);
+        let left_quote = before.is_some_and(|b| {
+            self.m.tokens[b].kind == TokKind::QuoteClose
+                || (self.is_punct(b, ",")
+                    && b > sent.start
+                    && self.m.tokens[b - 1].kind == TokKind::QuoteClose)
+        }) || left.is_some_and(|l| {
+            self.starts_with_quote(l)
+                && self
+                    .m
+                    .quote_at(l.0)
+                    .is_some_and(|q| self.m.quotes[q].end >= l.1)
+        });
+        let after_comma = before.is_some_and(|b| self.is_punct(b, ","));
+        let right_strong = after < sent.end
+            && (self.m.tokens[after].kind == TokKind::QuoteOpen
+                || self.word(after) == Some("that")
+                || (matches!(self.text(after), ":" | ",")
+                    && self
+                        .m
+                        .tokens
+                        .get(after + 1)
+                        .is_some_and(|t| t.kind == TokKind::QuoteOpen))
+                || self.text(after) == ":");
+        let right_trivial = match right {
+            None => true,
+            Some((rs, re)) => {
+                let first = self.m.tokens.partition_point(|t| (t.start as usize) < rs);
+                let words: Vec<&str> = self.m.tokens[first..]
+                    .iter()
+                    .take_while(|t| (t.end as usize) <= re)
+                    .filter(|t| t.is_word())
+                    .map(|t| self.m.lower(t))
+                    .collect();
+                words.len() <= 2
+                    || words.first().is_some_and(|w| {
+                        w.ends_with("ing")
+                            || matches!(
+                                *w,
+                                "when"
+                                    | "after"
+                                    | "before"
+                                    | "as"
+                                    | "while"
+                                    | "because"
+                                    | "in"
+                                    | "at"
+                                    | "on"
+                                    | "during"
+                                    | "of"
+                                    | "about"
+                                    | "to"
+                                    | "with"
+                                    | "from"
+                                    | "according"
+                                    | "but"
+                                    | "and"
+                                    | "since"
+                                    | "if"
+                                    | "last"
+                                    | "this"
+                            )
+                    })
+            }
+        };
+        // only the quotation(s) right before the cue clause, not the whole sentence start
+        let left = if left_quote {
+            self.left_quote_run(left_end, sent).or(left)
+        } else {
+            left
+        };
+        // "Asked about X, he said ...": an adverbial opening is not what was said
+        let left_adverbial = left.is_some_and(|(ls, _)| {
+            let i = self.m.tokens.partition_point(|t| (t.start as usize) < ls);
+            self.word(i).is_some_and(|w| {
+                matches!(
+                    w,
+                    "asked"
+                        | "speaking"
+                        | "despite"
+                        | "when"
+                        | "in"
+                        | "during"
+                        | "after"
+                        | "before"
+                        | "on"
+                        | "at"
+                        | "while"
+                        | "as"
+                        | "since"
+                        | "although"
+                        | "though"
+                        | "if"
+                        | "because"
+                        | "with"
+                        | "from"
+                        | "following"
+                        | "for"
+                        | "responding"
+                        | "writing"
+                        | "appearing"
+                        | "addressing"
+                        | "earlier"
+                        | "later"
+                        | "last"
+                        | "but"
+                        | "and"
+                        | "still"
+                        | "yet"
+                        | "instead"
+                        | "meanwhile"
+                )
+            })
+        });
+        let mut content = Vec::new();
+        match (left, right) {
+            (_, Some(r)) if left_adverbial && !left_quote => content.push(r),
+            (Some(l), Some(r)) if left_quote && self.starts_with_quote(r) => {
+                content.push(l);
+                content.push(r);
+            }
+            (Some(l), _) if left_quote => content.push(l),
+            (_, Some(r)) if right_strong => content.push(r),
+            (Some(l), _) if after_comma && right_trivial => content.push(l),
+            (_, Some(r)) => content.push(r),
+            (Some(l), None) => content.push(l),
+            (None, None) => return None,
+        }
+        Some(content)
+    }
+
+    /// The run of quotations ending just before token `end_excl` (skipping a comma):
+    /// '"Okay," "I was seventeen ...," he said' gives both quotations.
+    fn left_quote_run(&self, end_excl: usize, sent: &Range<usize>) -> Option<Bytes> {
+        let mut k = end_excl;
+        while k > sent.start
+            && self.m.tokens[k - 1].kind == TokKind::Punct
+            && self.m.tokens[k - 1].quote.is_none()
+        {
+            k -= 1;
+        }
+        if k == sent.start || self.m.tokens[k - 1].quote.is_none() {
+            return None;
+        }
+        let last = self.m.tokens[k - 1].quote? as usize;
+        let end = self.m.quotes[last].end;
+        let mut first = last;
+        while first > 0 {
+            let prev = &self.m.quotes[first - 1];
+            let gap = &self.m.text[prev.end..self.m.quotes[first].start];
+            if prev.end >= self.m.tokens[sent.start].start as usize
+                && gap
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '…'))
+            {
+                first -= 1;
+            } else {
+                break;
+            }
+        }
+        let start = self.m.quotes[first]
+            .start
+            .max(self.m.tokens[sent.start].start as usize);
+        self.trim(start, end)
     }
 
     /// "X described ... and told ...", "he met ... and pledged ...": a cue after "and"
@@ -994,10 +1447,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     })
             })
             .map(|j| j..j + 1)
-    }
-
-    fn ends_at_sentence(&self, k: usize, sent: &Range<usize>) -> bool {
-        (k..sent.end).all(|x| !self.m.tokens[x].is_word())
     }
 
     fn starts_with_quote(&self, b: Bytes) -> bool {
@@ -1039,6 +1488,17 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     // ------------------------------------------------------------ inheritance
 
+    /// '"Q1," X said. "Q2."': the next sentence of the same paragraph goes on with the
+    /// quotation that the previous sentence attributed after it.
+    fn continues_quote(&self, prev: &Detection, si: usize) -> bool {
+        let same_para = self.m.sentences[prev.through].paragraph == self.m.sentences[si].paragraph;
+        let quoted_before_cue = prev.content.last().is_some_and(|&(_, e)| {
+            e <= self.m.tokens[prev.cue.start].start as usize
+                && self.m.quote_at(e.saturating_sub(1)).is_some()
+        });
+        prev.through + 1 == si && same_para && quoted_before_cue && !prev.inherited
+    }
+
     /// A sentence that is (almost) all quotation, with no cue, continues the previous
     /// speaker's quotation: within the paragraph, or the paragraph before.
     fn inherit(&self, si: usize, out: &[Detection]) -> Option<Detection> {
@@ -1062,6 +1522,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         let content = self.trim(s.start, s.end)?;
         Some(Detection {
             sentence: si,
+            through: si,
             content: vec![content],
             source: prev.source.clone(),
             conduits: prev.conduits.clone(),

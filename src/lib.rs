@@ -92,17 +92,26 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
 
     let mut claims = Vec::new();
     let mut li = 0;
+    let mut covered = None;
     for (si, s) in m.sentences.iter().enumerate() {
         let first = li;
         while li < linked.len() && linked[li].det.sentence == si {
             li += 1;
         }
+        if covered.is_some_and(|c| si <= c) {
+            continue;
+        }
         let mine: &[Linked] = &linked[first..li];
+        let through = mine.iter().map(|l| l.det.through).max().unwrap_or(si);
+        if through > si {
+            covered = Some(through);
+        }
         let (line, column) = m.line_col(s.start);
-        let sentence_text = text[s.start..s.end].to_string();
+        let end = m.sentences[through].end;
+        let sentence_text = text[s.start..end].to_string();
         let span = Span {
             start: s.start,
-            end: s.end,
+            end,
         };
         if mine.is_empty() {
             let mut fl = flags::term_flags(rules, &m, (s.start, s.end), false);
@@ -125,7 +134,7 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
             });
             continue;
         }
-        let sentence_flags = flags::term_flags(rules, &m, (s.start, s.end), true);
+        let sentence_flags = flags::term_flags(rules, &m, (s.start, end), true);
         let is_dated = dated(&m, rules, s);
         for (k, l) in mine.iter().enumerate() {
             let Some(source) = l.chain.last() else {

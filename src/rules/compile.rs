@@ -54,6 +54,7 @@ pub struct CuePhrase {
     pub description: bool,
     pub summary: bool,
     pub needs_complement: bool,
+    pub infinitive: bool,
     pub inversion: bool,
 }
 
@@ -64,6 +65,8 @@ pub struct CueLexicon {
     pub modifiers: HashSet<String>,
     pub as_phrases: Vec<Vec<String>>,
     pub relative: HashSet<String>,
+    /// Cue forms that are usually nouns.
+    pub noun_forms: HashSet<String>,
     /// Venue phrases, as lower-case word sequences.
     pub venues: Vec<Vec<String>>,
 }
@@ -175,6 +178,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
     let summary = set(&file.summary_verbs);
     let needs = set(&file.needs_complement);
     let inversion = set(&file.inversion_verbs);
+    let infinitive = set(&file.infinitive_verbs);
     let mut lex = CueLexicon {
         modifiers: set(&file.cue_modifiers),
         as_phrases: file
@@ -184,6 +188,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
             .map(|s| lower_words(s))
             .collect(),
         relative: set(&file.chain.relative_pronouns),
+        noun_forms: set(&file.noun_forms),
         venues: file.venues.iter().map(|s| lower_words(s)).collect(),
         ..Default::default()
     };
@@ -210,6 +215,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
                         description: description.contains(&lemma),
                         summary: summary.contains(&lemma),
                         needs_complement: needs.contains(&lemma),
+                        infinitive: infinitive.contains(&lemma),
                         inversion: inversion.contains(&lemma),
                     },
                 );
@@ -235,6 +241,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
                         description: false,
                         summary: false,
                         needs_complement: false,
+                        infinitive: false,
                         inversion: false,
                     },
                 );
@@ -254,6 +261,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
                 description: false,
                 summary: false,
                 needs_complement: false,
+                infinitive: false,
                 inversion: false,
             },
         );
@@ -525,8 +533,12 @@ pub struct Language {
     pub organization_words: HashSet<String>,
     pub document_nouns: HashSet<String>,
     pub time_words: HashSet<String>,
+    pub quantity_words: HashSet<String>,
     pub headline_max_words: usize,
     pub boilerplate: Vec<regex::Regex>,
+    /// Past and present forms of the speech verbs that may follow a quotation ("said",
+    /// "says", "asked"), filled from cues.yaml.
+    pub speech_forms: HashSet<String>,
     /// Transliteration groups: (variant, canonical letter), longest variant first.
     pub transliteration: Vec<(String, String)>,
 }
@@ -589,9 +601,11 @@ fn compile_language(file: &LanguageFile, src: &RuleSource) -> Result<Language> {
         organization_words: set(&file.organization_words),
         document_nouns: lower(&file.document_nouns),
         time_words: set(&file.time_words),
+        quantity_words: lower(&file.quantity_words),
         headline_max_words: file.headline_max_words,
         boilerplate,
         transliteration,
+        speech_forms: HashSet::new(),
     })
 }
 
@@ -690,9 +704,22 @@ impl RuleSet {
         let flags: FlagsFile = parse_yaml(&texts.flags)?;
         let scoring: ScoringFile = parse_yaml(&texts.scoring)?;
         check_scoring(&scoring, &texts.scoring)?;
-        let lang = compile_language(&language, &texts.language)?;
+        let mut lang = compile_language(&language, &texts.language)?;
+        let cues = compile_cues(&cues);
+        lang.speech_forms = cues
+            .by_first
+            .values()
+            .flatten()
+            .filter(|p| {
+                p.kind == CueKind::Verb
+                    && p.inversion
+                    && matches!(p.form, Form::Past | Form::Third)
+                    && p.words.len() == 1
+            })
+            .map(|p| p.words[0].clone())
+            .collect();
         Ok(RuleSet {
-            cues: compile_cues(&cues),
+            cues,
             catalogue: compile_catalogue(&sources, &texts.sources, &language.nationalities)?,
             lang,
             flags: compile_flags(&flags, &texts.flags)?,

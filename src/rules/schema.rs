@@ -178,6 +178,10 @@ pub struct CuesFile {
     #[serde(default)]
     pub needs_complement: Vec<String>,
     #[serde(default)]
+    pub infinitive_verbs: Vec<String>,
+    #[serde(default)]
+    pub noun_forms: Vec<String>,
+    #[serde(default)]
     pub inversion_verbs: Vec<String>,
     #[serde(default)]
     pub cue_modifiers: Vec<String>,
@@ -260,6 +264,8 @@ pub struct LanguageFile {
     pub transliteration: Vec<Vec<String>>,
     #[serde(default)]
     pub time_words: Vec<String>,
+    #[serde(default)]
+    pub quantity_words: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

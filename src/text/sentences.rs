@@ -28,6 +28,27 @@ fn next_word(text: &str) -> &str {
     &t[..end]
 }
 
+/// Does the text start with a speaker tag such as "Susan said", "said the governor" or
+/// "US Senator Jeff Sessions said"?
+fn speaker_tag_follows(rest: &str, lang: &Language) -> bool {
+    for (n, raw) in rest.split_whitespace().take(7).enumerate() {
+        let word: String = raw.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        let lower = word.to_lowercase();
+        if lang.speech_forms.contains(&lower) && raw.chars().next().is_some_and(char::is_lowercase)
+        {
+            return true;
+        }
+        let starts_upper = word.chars().next().is_some_and(char::is_uppercase);
+        let ok = starts_upper
+            || lang.title_words.contains(&lower)
+            || (n == 0 && matches!(lower.as_str(), "the" | "a"));
+        if !ok || raw.ends_with([',', '.', ';', ':', '!', '?']) {
+            return false;
+        }
+    }
+    false
+}
+
 pub fn split(
     text: &str,
     start: usize,
@@ -64,6 +85,10 @@ pub fn split(
             || is_double_mark(first)
             || "‘(".contains(first))
         {
+            continue;
+        }
+        // '"...!" Susan said.': a speaker tag after a closing quotation keeps the sentence
+        if text[at..j].chars().any(is_double_mark) && speaker_tag_follows(trimmed, lang) {
             continue;
         }
         // never inside a quotation that goes on after this point
