@@ -29,6 +29,7 @@ def main():
     ap.add_argument("--show", help="kind to list examples of")
     ap.add_argument("--cue", help="only gold/pred cues equal to this word (lower case)")
     ap.add_argument("--limit", type=int, default=30)
+    ap.add_argument("--direct", action="store_true", help="only gold direct quotations")
     a = ap.parse_args()
     preds = {str(d["id"]): d for d in score.load(a.pred)}
     kinds = collections.Counter()
@@ -45,6 +46,8 @@ def main():
         for i, g in enumerate(G):
             cue = words(text, graw[i]["cue"]).lower().strip() or "(none)"
             if a.cue and cue != a.cue:
+                continue
+            if a.direct and not score.is_direct(text, graw[i]["content"]):
                 continue
             cands = [j for j, p in enumerate(P) if g["cue"] & p["cue"]]
             if not cands:

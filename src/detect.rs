@@ -100,6 +100,17 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             .is_some_and(|t| !t.is_word() && self.text(i) == p)
     }
 
+    /// An abbreviation from language.yaml ("Gen", "U.S") or an initial ("R" in "Paul R. Pillar").
+    fn is_abbrev_or_initial(&self, i: usize) -> bool {
+        let t = &self.m.tokens[i];
+        if !t.is_word() {
+            return false;
+        }
+        let w = self.text(i);
+        self.r.lang.abbreviations.contains(w)
+            || (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+    }
+
     fn is_cap(&self, i: usize) -> bool {
         self.m.tokens[i].is_word() && self.text(i).chars().next().is_some_and(char::is_uppercase)
     }
@@ -378,8 +389,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 // "Brig. Gen." style periods after an abbreviation stay in the phrase
                 if txt == "."
                     && ku > floor
-                    && self.m.tokens[ku - 1].is_word()
-                    && lang.abbreviations.contains(self.text(ku - 1))
+                    && self.is_abbrev_or_initial(ku - 1)
                     && start <= end_incl
                 {
                     start = ku;
@@ -465,7 +475,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 let txt = self.text(j);
                 let keep = (txt == "."
                     && j > k
-                    && lang.abbreviations.contains(self.text(j - 1))
+                    && self.is_abbrev_or_initial(j - 1)
                     && j + 1 < sent.end
                     && self.m.tokens[j + 1].is_word())
                     || (long && (txt == "'" || txt == "’"));
@@ -914,6 +924,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn sentence(&self, si: usize, sent: Range<usize>, out: &mut Vec<Detection>) {
         let hits = self.hits(&sent);
         if hits.is_empty() {
+            self.colon_quotes(si, &sent, out);
             return;
         }
         let venue = self.sentence_has_venue(&sent);
@@ -992,6 +1003,46 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             }
         }
         out[first_new..].sort_by_key(|d| (d.content.first().map_or(0, |c| c.0), d.cue.start));
+    }
+
+    /// 'Carl Bialik: "One of the biggest lessons ..."': a name, a colon, a quotation.
+    fn colon_quotes(&self, si: usize, sent: &Range<usize>, out: &mut Vec<Detection>) {
+        for k in sent.start + 1..sent.end.saturating_sub(1) {
+            let t = &self.m.tokens[k];
+            if t.quote.is_some()
+                || !self.is_punct(k, ":")
+                || self.m.tokens[k + 1].kind != TokKind::QuoteOpen
+            {
+                continue;
+            }
+            let Some(np) = self.left_np(k - 1, sent.start) else {
+                continue;
+            };
+            let named = self.is_name(&np) || self.catalogue_phrase_in(&np);
+            let at_start =
+                np.start == sent.start || matches!(self.text(np.start - 1), "-" | "—" | "–" | ".");
+            if !(named && at_start && np.len() <= 6) {
+                continue;
+            }
+            let Some(content) = self.right_content(k + 1, sent, sent.end) else {
+                continue;
+            };
+            out.push(Detection {
+                sentence: si,
+                through: si,
+                content: vec![content],
+                source: Some(np),
+                conduits: Vec::new(),
+                cue: k..k + 1,
+                class: CueClass::Neutral,
+                lemma: ":".into(),
+                pattern: "X: \"...\"",
+                directness: self.directness(&[content], false),
+                inherited: false,
+                venue: false,
+            });
+            return;
+        }
     }
 
     fn according(&self, h: &Hit, sent: &Range<usize>) -> Option<(Range<usize>, Bytes)> {
@@ -1188,7 +1239,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 && (self.m.tokens[h.at - 1].kind == TokKind::QuoteClose
                     || self.is_punct(h.at - 1, ","));
             if preceded {
-                if let Some(r) = self.right_np(after, sent, false) {
+                if let Some(r) = self
+                    .right_np(after, sent, false)
+                    .or_else(|| self.right_np(after, sent, true))
+                {
                     if self.looks_like_source(&r) {
                         after = r.end;
                         source = Some(r);

@@ -30,7 +30,11 @@ impl Quote {
     }
 }
 
-fn mark_len(text: &str, at: usize) -> usize {
+/// Length in bytes of the quotation mark at `at` ('' and `` count as one mark).
+pub fn mark_len(text: &str, at: usize) -> usize {
+    if text[at..].starts_with("''") || text[at..].starts_with("``") {
+        return 2;
+    }
     text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
@@ -50,7 +54,7 @@ fn role(c: char, prev: Option<char>, next: Option<char>) -> Role {
     let next_space = next.is_none_or(|n| n.is_whitespace() || ".,;:!?)]}—–".contains(n));
     match c {
         '“' | '„' | '«' | '‟' => {
-            if !prev_space && next_space && prev.is_some_and(|p| !",:;".contains(p)) {
+            if !prev_space && next_space {
                 Role::Close
             } else {
                 Role::Open
@@ -106,14 +110,26 @@ pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
         let mut open: Option<usize> = None;
         let mut open_continued = false;
         let chars: Vec<(usize, char)> = seg.char_indices().collect();
+        let mut skip_next = false;
         for (k, &(i, c)) in chars.iter().enumerate() {
-            if !is_double_mark(c) {
+            if skip_next {
+                skip_next = false;
+                continue;
+            }
+            // two apostrophes or backticks stand for a double mark ('' and ``)
+            let pair = matches!(c, '\'' | '`') && chars.get(k + 1).is_some_and(|x| x.1 == c);
+            if !is_double_mark(c) && !pair {
                 continue;
             }
             let at = p.start + i;
             let prev = k.checked_sub(1).map(|k| chars[k].1);
-            let next = chars.get(k + 1).map(|x| x.1);
-            let r = role(c, prev, next);
+            let next = chars.get(k + if pair { 2 } else { 1 }).map(|x| x.1);
+            skip_next = pair;
+            let r = if c == '`' {
+                Role::Open
+            } else {
+                role(if pair { '"' } else { c }, prev, next)
+            };
             match open {
                 None => {
                     if r != Role::Close {
@@ -141,7 +157,7 @@ pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
                     } else {
                         quotes.push(Quote {
                             start: o,
-                            end: at + c.len_utf8(),
+                            end: at + mark_len(text, at),
                             open_mark: Some(o),
                             close_mark: Some(at),
                             closed: true,
@@ -159,11 +175,11 @@ pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
         if let Some(o) = open {
             // does the next paragraph re-open the quotation?
             let next_opens = paras.get(pi + 1).is_some_and(|n| {
+                let t = &text[n.start..n.end];
                 n.kind == ParaKind::Body
-                    && text[n.start..n.end]
-                        .chars()
-                        .next()
-                        .is_some_and(is_double_mark)
+                    && (t.chars().next().is_some_and(is_double_mark)
+                        || t.starts_with("''")
+                        || t.starts_with("``"))
             });
             if next_opens {
                 quotes.push(Quote {

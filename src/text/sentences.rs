@@ -83,12 +83,13 @@ pub fn split(
         if !(first.is_uppercase()
             || first.is_ascii_digit()
             || is_double_mark(first)
-            || "‘(".contains(first))
+            || "‘('`".contains(first))
         {
             continue;
         }
         // '"...!" Susan said.': a speaker tag after a closing quotation keeps the sentence
-        if text[at..j].chars().any(is_double_mark) && speaker_tag_follows(trimmed, lang) {
+        let closes_quote = text[at..j].chars().any(is_double_mark) || text[at..j].contains("''");
+        if closes_quote && speaker_tag_follows(trimmed, lang) {
             continue;
         }
         // never inside a quotation that goes on after this point
