@@ -140,7 +140,58 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 }
             }
         }
+        self.inherit_backwards(&mut out);
         out
+    }
+
+    /// A quotation over several paragraphs whose speaker is named only at its end: the
+    /// earlier paragraphs take that speaker too.
+    fn inherit_backwards(&self, out: &mut Vec<Detection>) {
+        let quotes = &self.m.quotes;
+        let mut added = Vec::new();
+        let mut qi = 0;
+        while qi < quotes.len() {
+            if !quotes[qi].continues || quotes[qi].continued {
+                qi += 1;
+                continue;
+            }
+            let mut last = qi;
+            while last + 1 < quotes.len() && quotes[last].continues && quotes[last + 1].continued {
+                last += 1;
+            }
+            let (ls, le) = (quotes[last].start, quotes[last].end);
+            let speaker = out.iter().find(|d| {
+                d.directness != Directness::Paraphrase
+                    && !d.inherited
+                    && d.content.iter().any(|&(s, e)| s < le && e > ls)
+            });
+            if let Some(d) = speaker {
+                for q in &quotes[qi..last] {
+                    for (si, s) in self.m.sentences.iter().enumerate() {
+                        let inside = s.start >= q.start && s.end <= q.end.max(s.start);
+                        if !inside || out.iter().any(|x| x.sentence <= si && si <= x.through) {
+                            continue;
+                        }
+                        if let Some(content) = self.trim(s.start, s.end) {
+                            added.push(Detection {
+                                sentence: si,
+                                through: si,
+                                content: vec![content],
+                                pattern: "quotation continued",
+                                directness: Directness::DirectQuote,
+                                inherited: true,
+                                ..d.clone()
+                            });
+                        }
+                    }
+                }
+            }
+            qi = last + 1;
+        }
+        if !added.is_empty() {
+            out.extend(added);
+            out.sort_by_key(|d| (d.sentence, d.content.first().map_or(0, |c| c.0)));
+        }
     }
 
     fn hits(&self, sent: &Range<usize>) -> Vec<Hit<'r>> {
@@ -176,8 +227,12 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         if p.kind == CueKind::Prepositional {
             return true;
         }
-        // verbs are written in lower case except at the start of a sentence
-        if i > sent.start && self.text(i).chars().next().is_some_and(char::is_uppercase) {
+        // verbs are written in lower case except at the start of a sentence (and in a
+        // title-case headline)
+        if i > sent.start
+            && self.text(i).chars().next().is_some_and(char::is_uppercase)
+            && !self.is_title_line(sent)
+        {
             return false;
         }
         if i > sent.start && p.kind == CueKind::Verb {
@@ -1005,13 +1060,33 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         out[first_new..].sort_by_key(|d| (d.content.first().map_or(0, |c| c.0), d.cue.start));
     }
 
-    /// 'Carl Bialik: "One of the biggest lessons ..."': a name, a colon, a quotation.
+    /// The article's first line, when it is short: a headline ("Graham: Trump's rhetoric
+    /// is destroying the party", "Poll Finds Clinton Ahead").
+    fn is_title_line(&self, sent: &Range<usize>) -> bool {
+        let Some(first) = self.m.tokens.get(sent.start) else {
+            return false;
+        };
+        let para = self
+            .m
+            .paragraphs
+            .partition_point(|p| p.end <= first.start as usize);
+        para == 0
+            && self.m.tokens[sent.clone()]
+                .iter()
+                .filter(|t| t.is_word())
+                .count()
+                <= self.r.lang.headline_max_words
+    }
+
+    /// 'Carl Bialik: "One of the biggest lessons ..."': a name, a colon, a quotation (or, in
+    /// a headline, a name, a colon and a statement).
     fn colon_quotes(&self, si: usize, sent: &Range<usize>, out: &mut Vec<Detection>) {
         for k in sent.start + 1..sent.end.saturating_sub(1) {
             let t = &self.m.tokens[k];
+            let quote_follows = self.m.tokens[k + 1].kind == TokKind::QuoteOpen;
             if t.quote.is_some()
                 || !self.is_punct(k, ":")
-                || self.m.tokens[k + 1].kind != TokKind::QuoteOpen
+                || !(quote_follows || self.is_title_line(sent))
             {
                 continue;
             }
@@ -1049,17 +1124,16 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         let src = self.right_np(h.at + h.len, sent, true)?;
         let after = src.end;
         // leading: "According to X, content" (possibly after an opening adverbial)
-        let before_has_clause = (sent.start..h.at)
+        // "In February, according to X, ..." keeps a short opening out of the content;
+        // "Fares rose, according to X." takes the words before
+        let words_before = (sent.start..h.at)
             .filter(|&k| self.m.tokens[k].is_word())
-            .count()
-            > 0
-            && !self.is_punct(h.at.saturating_sub(1), ",")
-            || (h.at > sent.start
-                && self.is_punct(h.at - 1, ",")
-                && (sent.start..h.at - 1)
-                    .filter(|&k| self.m.tokens[k].is_word())
-                    .count()
-                    > 5);
+            .count();
+        let np_ends_sentence = (after..sent.end).all(|k| !self.m.tokens[k].is_word());
+        let before_has_clause = words_before > 0
+            && (np_ends_sentence
+                || words_before > 3
+                || !self.is_punct(h.at.saturating_sub(1), ","));
         let content = if !before_has_clause {
             self.right_content(after, sent, sent.end)
         } else {
@@ -1195,7 +1269,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             let w = self.word(k).unwrap_or("");
             let part_of_object = k == start
                 || self.is_cap(k)
-                || DETERMINERS.contains(&w)
                 || self.r.lang.title_words.contains(w)
                 || !t.is_word();
             if !part_of_object {

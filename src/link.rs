@@ -198,7 +198,18 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 let mut titled = k > s.tokens.start
                     && m.tokens[k - 1].is_word()
                     && lang.title_words.contains(m.lower(&m.tokens[k - 1]));
-                let mut first = 0;
+                // everything up to the last title is description ("Interior Minister Bela Dorn")
+                let mut first = words
+                    .iter()
+                    .rposition(|&w| {
+                        let t = m.tok_text(&m.tokens[w]);
+                        lang.title_words.contains(m.lower(&m.tokens[w]))
+                            || lang.title_words.contains(t.trim_end_matches('.'))
+                    })
+                    .map_or(0, |i| {
+                        titled = true;
+                        i + 1
+                    });
                 while first < words.len() {
                     let w = m.tok_text(&m.tokens[words[first]]);
                     let lw = m.lower(&m.tokens[words[first]]);
@@ -209,7 +220,9 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                         first += 1;
                     } else if matches!(lw, "the" | "a" | "an")
                         || lang.np_boundaries.contains(lw)
-                        || lang.time_words.contains(w)
+                        || (lang.time_words.contains(w)
+                            && !(w.len() <= 4
+                                && m.tokens.get(words[first] + 1).is_some_and(|n| n.is_word())))
                     {
                         first += 1;
                     } else {
@@ -509,17 +522,55 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
         let last_source = earlier
             .iter()
             .rev()
-            .find(|(_, r)| r.kind.is_person() && r.span.0 < at && r.resolved.is_some());
+            .find(|(_, r)| r.kind.is_person() && r.span.0 < at && r.resolved.is_some())
+            .map(|(_, r)| r);
+        // the nearest name that opens its clause (a subject, not an object)
+        let last_subject = self
+            .people
+            .iter()
+            .rev()
+            .find(|p| p.end <= at && self.subject_position(p.start));
         let last_name = self.people.iter().rev().find(|p| p.end <= at);
-        match (last_source, last_name) {
-            (Some((_, s)), Some(n)) if n.start > s.span.0 && para_of(s.span.0) + 1 < here => {
-                Some(self.person_result(s.span, n, n.titled))
+        match (last_source, last_subject) {
+            (Some(s), Some(n)) if n.start > s.span.1 => {
+                Some(self.person_result((n.start, n.end), n, n.titled))
             }
-            (Some((_, s)), _) if para_of(s.span.0) + 1 >= here => Some(s.clone()),
+            (Some(s), _) if para_of(s.span.0) + 2 >= here => Some(s.clone()),
             (_, Some(n)) => Some(self.person_result((n.start, n.end), n, n.titled)),
-            (Some((_, s)), None) => Some(s.clone()),
-            (None, None) => None,
+            (Some(s), None) => Some(s.clone()),
+            (None, None) => last_name.map(|n| self.person_result((n.start, n.end), n, n.titled)),
         }
+    }
+
+    /// Does a name at byte `start` open its clause: sentence start, after punctuation or a
+    /// conjunction, possibly after titles ("Opposition leader Sen. Milena Dobreva")?
+    fn subject_position(&self, start: usize) -> bool {
+        let m = self.m;
+        let lang = &self.r.lang;
+        let mut k = m.tokens.partition_point(|t| (t.start as usize) < start);
+        let sent_start = m
+            .sentences
+            .iter()
+            .rev()
+            .find(|s| s.tokens.start <= k)
+            .map_or(0, |s| s.tokens.start);
+        while k > sent_start {
+            let t = &m.tokens[k - 1];
+            let w = m.lower(t);
+            let text = m.tok_text(t);
+            let descriptive = t.is_word()
+                && (lang.title_words.contains(w)
+                    || lang.title_words.contains(text)
+                    || text.chars().next().is_some_and(char::is_uppercase)
+                    || matches!(w, "the" | "a" | "an"));
+            if descriptive || text == "." {
+                k -= 1;
+                continue;
+            }
+            return !t.is_word()
+                || matches!(w, "and" | "but" | "while" | "as" | "when" | "because");
+        }
+        true
     }
 }
 

@@ -98,6 +98,25 @@ pub fn summary_line(r: &ArticleReport) -> String {
     )
 }
 
+/// Wraps text at spaces to lines of at most `width` characters.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}
+
 pub fn render(r: &ArticleReport, style: &TableStyle) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
@@ -126,7 +145,7 @@ pub fn render(r: &ArticleReport, style: &TableStyle) -> String {
     let mut out = format!("{}\n", r.id);
     out.push_str(&t.to_string());
     out.push('\n');
-    let summary = summary_line(r);
+    let summary = wrap(&summary_line(r), style.width as usize);
     if style.color {
         out.push_str(&format!("\x1b[1m{summary}\x1b[0m\n"));
     } else {

@@ -111,8 +111,93 @@ impl RuleTexts {
     }
 }
 
+/// Finds a line whose indentation matches none of the blocks around it (a YAML parser may
+/// silently re-attach such a line elsewhere), and tabs used for indentation.
+pub fn check_indentation(src: &RuleSource) -> Result<()> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut flow_depth: i32 = 0;
+    let mut block_scalar: Option<usize> = None;
+    let mut opened = false;
+    for (n, line) in src.text.lines().enumerate() {
+        let content = line.trim_start_matches(' ');
+        let indent = line.len() - content.len();
+        let trimmed = content.trim_end();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(key_indent) = block_scalar {
+            if indent > key_indent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let at = |col: usize, message: String| Error::Rule {
+            at: Located::at_line_col(&src.display, &src.text, n + 1, col),
+            message,
+        };
+        if content.starts_with('\t') {
+            return Err(at(
+                indent + 1,
+                "a tab is used for indentation; YAML needs spaces".into(),
+            ));
+        }
+        let continuation = flow_depth > 0;
+        // brackets outside quoted strings and comments
+        let mut quote: Option<char> = None;
+        for c in trimmed.chars() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '\'' | '"' => quote = Some(c),
+                    '#' => break,
+                    '[' | '{' => flow_depth += 1,
+                    ']' | '}' => flow_depth -= 1,
+                    _ => {}
+                },
+            }
+        }
+        if continuation {
+            continue;
+        }
+        while stack.last().is_some_and(|&top| top > indent) {
+            stack.pop();
+        }
+        match stack.last() {
+            Some(&top) if top == indent => {}
+            // a deeper line must follow a line that opens a block ("key:" or "- ")
+            Some(_) | None if opened || stack.is_empty() => stack.push(indent),
+            _ => {
+                let levels: Vec<String> = stack.iter().map(|l| l.to_string()).collect();
+                return Err(at(
+                    indent + 1,
+                    format!(
+                        "inconsistent indentation: {indent} spaces here, but the enclosing blocks are indented {}",
+                        levels.join(" or ")
+                    ),
+                ));
+            }
+        }
+        opened = trimmed.ends_with(':') || trimmed == "-";
+        if let Some(rest) = trimmed.strip_prefix("- ") {
+            let inner = indent + 2 + (rest.len() - rest.trim_start().len());
+            stack.push(inner);
+            opened = rest.trim_end().ends_with(':');
+        }
+        if trimmed.ends_with('|')
+            || trimmed.ends_with('>')
+            || trimmed.ends_with("|-")
+            || trimmed.ends_with(">-")
+        {
+            block_scalar = Some(indent);
+        }
+    }
+    Ok(())
+}
+
 /// Parses one YAML file strictly, mapping errors to `file:line:col` with the offending line.
 pub fn parse_yaml<T: DeserializeOwned>(src: &RuleSource) -> Result<T> {
+    check_indentation(src)?;
     serde_saphyr::from_str::<T>(&src.text).map_err(|e| {
         let message = clean_yaml_message(&e.without_snippet().to_string());
         let (line, column) = e

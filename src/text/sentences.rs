@@ -68,8 +68,17 @@ pub fn split(
         // the run of closing punctuation after the mark
         let mut j = at + 1;
         while let Some(d) = text[j..end].chars().next() {
-            if matches!(d, '.' | '!' | '?' | ')' | '’' | '\'' | ']') || is_double_mark(d) {
-                j += d.len_utf8();
+            // a double mark belongs to this sentence only when it closes a quotation
+            let closes = is_double_mark(d) || text[j..].starts_with("''");
+            let closing_mark = closes && quotes.iter().any(|q| q.close_mark == Some(j));
+            if matches!(d, '.' | '!' | '?' | ')' | '’' | ']') || closing_mark {
+                j += if text[j..].starts_with("''") && closing_mark {
+                    2
+                } else {
+                    d.len_utf8()
+                };
+            } else if d == '\'' && !text[j..].starts_with("''") {
+                j += 1;
             } else {
                 break;
             }
