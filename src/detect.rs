@@ -1267,10 +1267,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 return v;
             }
             let w = self.word(k).unwrap_or("");
-            let part_of_object = k == start
-                || self.is_cap(k)
-                || self.r.lang.title_words.contains(w)
-                || !t.is_word();
+            let part_of_object =
+                k == start || self.is_cap(k) || self.r.lang.title_words.contains(w) || !t.is_word();
             if !part_of_object {
                 return k;
             }

@@ -1,7 +1,10 @@
 //! The claims table (comfy-table), coloured by level on a terminal.
 
 use crate::model::{ArticleReport, Claim, Level};
-use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{
+    presets, Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+    Width,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct TableStyle {
@@ -32,8 +35,9 @@ pub fn shorten(s: &str, max: usize) -> String {
     out
 }
 
-fn row(c: &Claim, style: &TableStyle, claim_chars: usize) -> Vec<Cell> {
-    let (source, resolved, cue, chain) = match &c.attribution {
+/// Texts of a claim's cells: source as written, resolved (kind), cue, chain.
+fn parts(c: &Claim) -> (String, String, String, String) {
+    match &c.attribution {
         Some(a) => {
             let resolved = match &a.source.resolved {
                 Some(r) => format!("{r} ({})", a.source.kind),
@@ -54,17 +58,24 @@ fn row(c: &Claim, style: &TableStyle, claim_chars: usize) -> Vec<Cell> {
                 shorten(&a.source.text, 28),
                 shorten(&resolved, 34),
                 shorten(&a.cue.text, 20),
-                shorten(&chain, 40),
+                shorten(&chain, 48),
             )
         }
         None => ("-".into(), "-".into(), "-".into(), "-".into()),
+    }
+}
+
+fn level_cells(c: &Claim, style: &TableStyle, narrow: bool) -> (Cell, Cell) {
+    let flags = match c.flags.len() {
+        0 => String::new(),
+        1 => "\n1 flag".to_string(),
+        n => format!("\n{n} flags"),
     };
-    let flags = if c.flags.is_empty() {
-        String::new()
+    let level = if narrow {
+        format!("{} {}{flags}", c.strength.score, c.strength.level.as_str())
     } else {
-        format!(" !{}", c.flags.len())
+        format!("{}{flags}", c.strength.level.as_str())
     };
-    let level = format!("{}{flags}", c.strength.level.as_str());
     let mut level_cell = Cell::new(level);
     let mut score_cell = Cell::new(c.strength.score).set_alignment(CellAlignment::Right);
     if style.color {
@@ -73,9 +84,25 @@ fn row(c: &Claim, style: &TableStyle, claim_chars: usize) -> Vec<Cell> {
             .add_attribute(Attribute::Bold);
         score_cell = score_cell.fg(level_color(c.strength.level));
     }
+    (score_cell, level_cell)
+}
+
+fn row(c: &Claim, style: &TableStyle, claim_chars: usize, narrow: bool) -> Vec<Cell> {
+    let (source, resolved, cue, chain) = parts(c);
+    let (score_cell, level_cell) = level_cells(c, style, narrow);
+    let number = Cell::new(c.index).set_alignment(CellAlignment::Right);
+    let claim = Cell::new(shorten(&c.text, claim_chars));
+    if narrow {
+        let who = if c.attribution.is_some() {
+            format!("{source}\n= {resolved}\ncue: {cue}")
+        } else {
+            "-".into()
+        };
+        return vec![number, claim, Cell::new(who), Cell::new(chain), level_cell];
+    }
     vec![
-        Cell::new(c.index).set_alignment(CellAlignment::Right),
-        Cell::new(shorten(&c.text, claim_chars)),
+        number,
+        claim,
         Cell::new(source),
         Cell::new(resolved),
         Cell::new(cue),
@@ -127,20 +154,54 @@ pub fn render(r: &ArticleReport, style: &TableStyle) -> String {
     } else {
         t.force_no_tty();
     }
-    t.set_header(vec![
-        "#",
-        "Claim",
-        "Source",
-        "Resolved (kind)",
-        "Cue",
-        "Chain",
-        "Score",
-        "Level",
-    ]);
-    // room for the claim grows with the width: about two lines of its column
-    let claim_chars = ((style.width as usize).saturating_sub(60)).clamp(24, 120);
+    // below 110 columns the source, its resolution and the cue share one column
+    let w = style.width as usize;
+    let narrow = w < 110;
+    if narrow {
+        t.set_header(vec![
+            "#",
+            "Claim",
+            "Source = resolved (kind)",
+            "Chain",
+            "Strength",
+        ]);
+    } else {
+        t.set_header(vec![
+            "#",
+            "Claim",
+            "Source",
+            "Resolved (kind)",
+            "Cue",
+            "Chain",
+            "Score",
+            "Level",
+        ]);
+    }
+    // about four lines of the claim column
+    let claim_chars = (w * if narrow { 26 } else { 30 } / 100 * 4).clamp(40, 240);
     for c in &r.claims {
-        t.add_row(row(c, style, claim_chars));
+        t.add_row(row(c, style, claim_chars, narrow));
+    }
+    // the claim takes what the other columns leave; the others are capped
+    let cap = |share: usize, min: u16| Width::Fixed(((w * share / 100) as u16).max(min));
+    let caps: &[(usize, usize, u16)] = if narrow {
+        &[(2, 30, 14), (3, 24, 12), (4, 16, 14)]
+    } else {
+        &[
+            (2, 12, 8),
+            (3, 15, 10),
+            (4, 12, 8),
+            (5, 18, 10),
+            (7, 12, 12),
+        ]
+    };
+    for &(col, share, min) in caps {
+        if let Some(c) = t.column_mut(col) {
+            c.set_constraint(ColumnConstraint::UpperBoundary(cap(share, min)));
+        }
+    }
+    if let Some(c) = t.column_mut(1) {
+        c.set_constraint(ColumnConstraint::LowerBoundary(cap(26, 16)));
     }
     let mut out = format!("{}\n", r.id);
     out.push_str(&t.to_string());
