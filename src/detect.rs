@@ -304,6 +304,15 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         match self.word(k) {
             Some("that") => true,
             Some("to") if p.infinitive => true,
+            Some(w)
+                if p.class == CueClass::Mental
+                    && (DETERMINERS.contains(&w)
+                        || self.r.lang.person_pronouns.contains(w)
+                        || self.r.lang.group_pronouns.contains(w)
+                        || self.is_cap(k)) =>
+            {
+                true
+            }
             _ => {
                 let t = self.text(k);
                 t == ":"
@@ -362,9 +371,11 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     // ------------------------------------------------------------ noun phrases
 
     fn is_modifier(&self, k: usize) -> bool {
-        self.word(k)
-            .is_some_and(|w| self.r.cues.modifiers.contains(w) || w == "n't")
-            || self.is_time_word(k)
+        self.word(k).is_some_and(|w| {
+            self.r.cues.modifiers.contains(w)
+                || w == "n't"
+                || (w.len() > 4 && w.ends_with("ly") && !self.is_cap(k))
+        }) || self.is_time_word(k)
     }
 
     fn is_time_word(&self, k: usize) -> bool {
@@ -407,7 +418,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn skip_left_modifiers_only(&self, mut k: usize, floor: usize) -> Option<usize> {
         while k >= floor {
             let w = self.word(k)?;
-            if !self.r.cues.modifiers.contains(w)
+            let adverb = w.len() > 4 && w.ends_with("ly") && !self.is_cap(k);
+            if !(self.r.cues.modifiers.contains(w) || adverb)
                 || matches!(w, "is" | "are" | "was" | "were" | "been" | "being")
             {
                 return Some(k);
@@ -633,6 +645,16 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 let j = found?;
                 if j == sent.start || !self.appositive(j + 1..seg_end) {
                     return None;
+                }
+                // "The chief of the general staff, Gen. Ivo Marinov, said": the name is the source
+                if let Some(seg) = self.trim_tokens(j + 1, seg_end) {
+                    let words = seg.clone().filter(|&x| self.m.tokens[x].is_word()).count();
+                    if self.is_name(&seg) && words <= 5 && (seg_end == k) {
+                        let head = self.left_np(j - 1, sent.start);
+                        if head.as_ref().is_none_or(|h| !self.is_name(h)) {
+                            return Some(seg);
+                        }
+                    }
                 }
                 let np = self.left_np(j - 1, sent.start)?;
                 // an age or a second appositive before this one: keep walking
@@ -1024,6 +1046,32 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 }
             }
         }
+        // "The Times reported that the State Department had urged ...": a cue inside another
+        // detection's paraphrase is relayed by that detection's source
+        let n = out.len();
+        for i in first_new..n {
+            for j in first_new..n {
+                if i == j {
+                    continue;
+                }
+                let (outer, inner) = (&out[i], &out[j]);
+                let cue_at = self.m.tokens[inner.cue.start].start as usize;
+                let inside = outer
+                    .content
+                    .iter()
+                    .any(|&(s, e)| s <= cue_at && cue_at < e);
+                if inside && outer.directness == Directness::Paraphrase && inner.conduits.is_empty()
+                {
+                    if let Some(src) = outer.source.clone() {
+                        let mut conduits = outer.conduits.clone();
+                        conduits.push(src);
+                        out[j].conduits = conduits;
+                        out[j].pattern = "X reported that Y said";
+                    }
+                }
+            }
+        }
+        self.weasel_claims(si, &sent, out);
         // "according to X": wraps the detections inside its content, or stands alone
         for (src, content, hi) in according {
             let h = &hits[hi];
@@ -1076,6 +1124,54 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 .filter(|t| t.is_word())
                 .count()
                 <= self.r.lang.headline_max_words
+    }
+
+    /// "It is widely believed that ...": a weasel phrase from the catalogue introduces the
+    /// content itself when no cue verb already does.
+    fn weasel_claims(&self, si: usize, sent: &Range<usize>, out: &mut Vec<Detection>) {
+        let (s0, e0) = (
+            self.m.tokens[sent.start].start as usize,
+            self.m.tokens[sent.end - 1].end as usize,
+        );
+        let cat = &self.r.catalogue;
+        for x in cat.phrases.find_iter(&self.m.text[s0..e0]) {
+            let ent = &cat.entities[cat.phrase_targets[x.pattern().as_usize()].entity];
+            if ent.kind != crate::rules::compile::EntityKind::Weasel {
+                continue;
+            }
+            let (ps, pe) = (s0 + x.start(), s0 + x.end());
+            let first = self.m.tokens.partition_point(|t| (t.start as usize) < ps);
+            let last = self.m.tokens.partition_point(|t| (t.end as usize) <= pe);
+            let whole_words = first < last
+                && self.m.tokens[first].start as usize == ps
+                && self.m.tokens[last - 1].end as usize == pe;
+            if !whole_words || self.m.tokens[first].quoted() {
+                continue;
+            }
+            if out
+                .iter()
+                .any(|d| d.sentence == si && d.cue.start >= first && d.cue.start < last)
+            {
+                continue;
+            }
+            let Some(content) = self.right_content(last, sent, sent.end) else {
+                continue;
+            };
+            out.push(Detection {
+                sentence: si,
+                through: si,
+                directness: self.directness(&[content], false),
+                content: vec![content],
+                source: Some(first..last),
+                conduits: Vec::new(),
+                cue: last - 1..last,
+                class: CueClass::Distancing,
+                lemma: ent.name.clone(),
+                pattern: "it is believed that ...",
+                inherited: false,
+                venue: false,
+            });
+        }
     }
 
     /// 'Carl Bialik: "One of the biggest lessons ..."': a name, a colon, a quotation (or, in

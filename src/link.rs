@@ -329,11 +329,19 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             country: None,
             variant_of: None,
         };
-        let has_title = r.clone().any(|k| {
-            m.tokens[k].is_word()
-                && (lang.title_words.contains(m.lower(&m.tokens[k]))
-                    || lang.title_words.contains(m.tok_text(&m.tokens[k])))
-        });
+        // a title in the mention, or in an appositive right after it ("X, the head of ...,")
+        let appositive_title = m.tokens.get(r.end).is_some_and(|t| m.tok_text(t) == ",")
+            && m.tokens[r.end + 1..]
+                .iter()
+                .take(12)
+                .take_while(|t| m.tok_text(t) != "," && t.quote.is_none())
+                .any(|t| t.is_word() && lang.title_words.contains(m.lower(t)));
+        let has_title = appositive_title
+            || r.clone().any(|k| {
+                m.tokens[k].is_word()
+                    && (lang.title_words.contains(m.lower(&m.tokens[k]))
+                        || lang.title_words.contains(m.tok_text(&m.tokens[k])))
+            });
         // 1. pronouns
         if r.len() == 1 {
             let w = m.lower(&m.tokens[r.start]);

@@ -33,11 +33,16 @@ pub fn level_of(score: i32, s: &ScoringFile) -> Level {
     }
 }
 
-fn finish(factors: Vec<Factor>, s: &ScoringFile) -> Strength {
+fn finish(factors: Vec<Factor>, s: &ScoringFile, attributed: bool) -> Strength {
     let score = factors.iter().map(|f| f.value).sum::<i32>().clamp(0, 100);
+    let mut level = level_of(score, s);
+    // a claim that names a source, however weak, is never "unattributed"
+    if attributed && level == Level::Unattributed {
+        level = Level::Weak;
+    }
     Strength {
         score,
-        level: level_of(score, s),
+        level,
         factors,
     }
 }
@@ -51,7 +56,7 @@ pub fn unattributed(r: &RuleSet) -> Strength {
         r.scoring.speaker.none,
         "no source is given for this claim".into(),
     );
-    finish(f, &r.scoring)
+    finish(f, &r.scoring, false)
 }
 
 fn hop_name(h: &Resolved, m: &TextModel) -> String {
@@ -257,5 +262,5 @@ pub fn attributed(
             format!("the paraphrase states speculation (\"{term}\") as fact"),
         );
     }
-    finish(f, &r.scoring)
+    finish(f, &r.scoring, true)
 }
