@@ -126,10 +126,15 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     pub fn run(&self) -> Vec<Detection> {
         let mut out = Vec::new();
         for (si, s) in self.m.sentences.iter().enumerate() {
+            if out.last().is_some_and(|d: &Detection| d.through >= si) {
+                continue;
+            }
             let before = out.len();
             self.sentence(si, s.tokens.clone(), &mut out);
             if out.len() == before {
-                if let Some(d) = self.inherit(si, &out) {
+                if let Some(d) = self.colon_intro(si) {
+                    out.push(d);
+                } else if let Some(d) = self.inherit(si, &out) {
                     match out.last_mut() {
                         Some(prev) if self.continues_quote(prev, si) => {
                             prev.content.extend(d.content);
@@ -142,6 +147,45 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         }
         self.inherit_backwards(&mut out);
         out
+    }
+
+    /// If sentence `si` ends with a colon and the next sentence is a quotation, that
+    /// sentence's index and its trimmed span.
+    fn quote_after_colon(&self, si: usize) -> Option<(usize, Bytes)> {
+        let s = &self.m.sentences[si];
+        let last = s.tokens.end.checked_sub(1)?;
+        if !self.is_punct(last, ":") {
+            return None;
+        }
+        let next = self.m.sentences.get(si + 1)?;
+        let first = self.m.tokens.get(next.tokens.start)?;
+        if first.kind != TokKind::QuoteOpen {
+            return None;
+        }
+        Some((si + 1, self.trim(next.start, next.end)?))
+    }
+
+    /// "Trump issued the following statement:" and a quotation after it: the sentence's
+    /// subject is the speaker.
+    fn colon_intro(&self, si: usize) -> Option<Detection> {
+        let (next, content) = self.quote_after_colon(si)?;
+        let sent = self.m.sentences[si].tokens.clone();
+        let colon = sent.end - 1;
+        let source = self.subject(&sent, colon)?;
+        Some(Detection {
+            sentence: si,
+            through: next,
+            content: vec![content],
+            source: Some(source),
+            conduits: Vec::new(),
+            cue: colon..colon + 1,
+            class: CueClass::Neutral,
+            lemma: ":".into(),
+            pattern: "X ...: \"...\"",
+            directness: Directness::DirectQuote,
+            inherited: false,
+            venue: false,
+        })
     }
 
     /// A quotation over several paragraphs whose speaker is named only at its end: the
@@ -254,7 +298,17 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     || lang.first_person.contains(pw)
                     || lang.relative_pronouns.contains(pw)
                     || lang.document_nouns.contains(pw)
+                    || pw == "it"
                     || prev.is_some_and(|k| self.is_cap(k))
+                    || self.m.tokens.get(i + p.words.len()).is_some_and(|t| {
+                        t.kind == TokKind::QuoteOpen || matches!(self.m.tok_text(t), ":")
+                    })
+                    || (self.is_punct(i + p.words.len(), ",")
+                        && self
+                            .m
+                            .tokens
+                            .get(i + p.words.len() + 1)
+                            .is_some_and(|t| t.kind == TokKind::QuoteOpen))
                     || matches!(
                         pw,
                         "will"
@@ -290,12 +344,24 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         }
         let after = i + p.words.len();
         let mut k = after;
-        // skip a venue ("added in a statement that")
+        // skip a venue ("added in a statement that") and adjuncts ("wrote to his followers, ")
         if let Some(v) = self.venue_at(k, sent) {
             k = v;
         }
+        k = self.skip_adjuncts(k, sent);
+        if k > after
+            && k < sent.end
+            && self.is_punct(k - 1, ",")
+            && self.m.tokens[k].kind == TokKind::QuoteOpen
+        {
+            return true;
+        }
+        // '"Really," she added when ...': a speaker tag after a quotation needs nothing more
         if k >= sent.end {
-            return self.ends_clause_after_quote(i, sent);
+            return self.ends_clause_after_quote(i, sent, true);
+        }
+        if self.ends_clause_after_quote(i, sent, false) {
+            return true;
         }
         let next = &self.m.tokens[k];
         if next.kind == TokKind::QuoteOpen {
@@ -322,20 +388,20 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                             .tokens
                             .get(k + 1)
                             .is_some_and(|n| n.kind == TokKind::QuoteOpen))
-                    || ((t == "." || t == ",") && self.ends_clause_after_quote(i, sent))
+                    || ((t == "." || t == ",") && self.ends_clause_after_quote(i, sent, true))
                     || self.is_inverted_speaker(i, p, sent)
             }
         }
     }
 
     /// `"...," X added.`: the cue closes a clause that follows a quotation or a comma.
-    fn ends_clause_after_quote(&self, i: usize, sent: &Range<usize>) -> bool {
+    fn ends_clause_after_quote(&self, i: usize, sent: &Range<usize>, comma_too: bool) -> bool {
         let mut k = i;
         let mut n = 0;
         while k > sent.start && n < 8 {
             k -= 1;
             let t = &self.m.tokens[k];
-            if t.kind == TokKind::QuoteClose || self.is_punct(k, ",") {
+            if t.kind == TokKind::QuoteClose || (comma_too && self.is_punct(k, ",")) {
                 return true;
             }
             if !t.is_word() {
@@ -1405,6 +1471,31 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             let preceded = h.at > sent.start
                 && (self.m.tokens[h.at - 1].kind == TokKind::QuoteClose
                     || self.is_punct(h.at - 1, ","));
+            // 'Said Dorothy Poynter, who grew up with Ali, "We were all so proud of him."'
+            let opening = h.at == sent.start && self.is_cap(h.at);
+            if opening {
+                if let Some(r) = self.right_np(after, sent, false) {
+                    let quote =
+                        (r.end..sent.end).find(|&x| self.m.tokens[x].kind == TokKind::QuoteOpen);
+                    if let (true, Some(q)) = (self.looks_like_source(&r), quote) {
+                        let content = self.right_content(q, sent, sent.end)?;
+                        return Some(Detection {
+                            sentence: si,
+                            through: si,
+                            directness: self.directness(&[content], false),
+                            content: vec![content],
+                            source: Some(r),
+                            conduits: Vec::new(),
+                            cue,
+                            class: p.class,
+                            lemma: p.lemma.clone(),
+                            pattern: "Said X, \"...\"",
+                            inherited: false,
+                            venue: false,
+                        });
+                    }
+                }
+            }
             if preceded {
                 if let Some(r) = self
                     .right_np(after, sent, false)
@@ -1440,11 +1531,15 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         let right = self.right_content(after, sent, stop);
         let left_end = source.start.min(h.at);
         let left = self.left_content(sent.start, left_end);
-        let content = self.choose_content(left, right, left_end, after, sent)?;
+        // 'X said:' closing its paragraph, and the quotation follows in the next one
+        let (content, through) = match (right, self.quote_after_colon(si)) {
+            (None, Some(next)) => (vec![next.1], next.0),
+            _ => (self.choose_content(left, right, left_end, after, sent)?, si),
+        };
         let directness = self.directness(&content, p.summary);
         Some(Detection {
             sentence: si,
-            through: si,
+            through,
             content,
             source: Some(source),
             conduits: Vec::new(),
@@ -1717,7 +1812,36 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             e <= self.m.tokens[prev.cue.start].start as usize
                 && self.m.quote_at(e.saturating_sub(1)).is_some()
         });
-        prev.through + 1 == si && same_para && quoted_before_cue && !prev.inherited
+        // only right after a short tag ('"...," X said. "..."'), not after a long aside
+        let tag_words = prev.content.last().map_or(usize::MAX, |&(_, e)| {
+            let next = self.m.sentences[si].start;
+            let first = self.m.tokens.partition_point(|t| (t.start as usize) < e);
+            self.m.tokens[first..]
+                .iter()
+                .take_while(|t| (t.end as usize) <= next)
+                .filter(|t| t.is_word())
+                .count()
+        });
+        // the merged content spans the tag too: merge only while the quotations outweigh it
+        let words_in = |a: usize, b: usize| {
+            let first = self.m.tokens.partition_point(|t| (t.start as usize) < a);
+            self.m.tokens[first..]
+                .iter()
+                .take_while(|t| (t.end as usize) <= b)
+                .filter(|t| t.is_word())
+                .count()
+        };
+        let quoted: usize = prev
+            .content
+            .iter()
+            .map(|&(a, b)| words_in(a, b))
+            .sum::<usize>()
+            + words_in(self.m.sentences[si].start, self.m.sentences[si].end);
+        prev.through + 1 == si
+            && same_para
+            && quoted_before_cue
+            && !prev.inherited
+            && tag_words <= quoted.max(6)
     }
 
     /// A sentence that is (almost) all quotation, with no cue, continues the previous

@@ -712,7 +712,6 @@ impl RuleSet {
             .flatten()
             .filter(|p| {
                 p.kind == CueKind::Verb
-                    && p.inversion
                     && matches!(p.form, Form::Past | Form::Third)
                     && p.words.len() == 1
             })

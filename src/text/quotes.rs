@@ -125,7 +125,8 @@ pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
             let prev = k.checked_sub(1).map(|k| chars[k].1);
             let next = chars.get(k + if pair { 2 } else { 1 }).map(|x| x.1);
             skip_next = pair;
-            let r = if c == '`' {
+            // a mark that opens a paragraph opens a quotation, whatever its shape
+            let r = if c == '`' || (i == 0 && open.is_none()) {
                 Role::Open
             } else {
                 role(if pair { '"' } else { c }, prev, next)
