@@ -1067,7 +1067,11 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn sentence(&self, si: usize, sent: Range<usize>, out: &mut Vec<Detection>) {
         let hits = self.hits(&sent);
         if hits.is_empty() {
+            let before = out.len();
             self.colon_quotes(si, &sent, out);
+            if out.len() == before {
+                self.dash_quote(si, &sent, out);
+            }
             return;
         }
         let venue = self.sentence_has_venue(&sent);
@@ -1190,6 +1194,51 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 .filter(|t| t.is_word())
                 .count()
                 <= self.r.lang.headline_max_words
+    }
+
+    /// '"The most unqualified candidate ever." ― Francisco Herrero': a quotation, a dash and a
+    /// name closing the sentence.
+    fn dash_quote(&self, si: usize, sent: &Range<usize>, out: &mut Vec<Detection>) {
+        let mut end = sent.end;
+        while end > sent.start && self.is_punct(end - 1, ".") {
+            end -= 1;
+        }
+        let Some(dash) = (sent.start + 1..end)
+            .rev()
+            .find(|&k| matches!(self.text(k), "\u{2015}" | "\u{2014}" | "\u{2013}" | "-"))
+        else {
+            return;
+        };
+        let close = self.m.tokens[dash - 1];
+        if close.kind != TokKind::QuoteClose {
+            return;
+        }
+        let Some(name) = self.trim_tokens(dash + 1, end) else {
+            return;
+        };
+        let words = name.clone().filter(|&k| self.m.tokens[k].is_word()).count();
+        if !(self.is_name(&name) && words <= 6) {
+            return;
+        }
+        let Some(q) = close.quote else { return };
+        let q = &self.m.quotes[q as usize];
+        let Some(content) = self.trim(q.start, q.end) else {
+            return;
+        };
+        out.push(Detection {
+            sentence: si,
+            through: si,
+            content: vec![content],
+            source: Some(name),
+            conduits: Vec::new(),
+            cue: dash..dash + 1,
+            class: CueClass::Neutral,
+            lemma: "\u{2014}".into(),
+            pattern: "\"...\" \u{2014} X",
+            directness: Directness::DirectQuote,
+            inherited: false,
+            venue: false,
+        });
     }
 
     /// "It is widely believed that ...": a weasel phrase from the catalogue introduces the

@@ -268,7 +268,17 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         let (marker, heading) = block_marker(trimmed);
         let content_start = line_start + indent + marker;
         let content_end = line_start + line.trim_end().len();
-        let new_block = marker > 0 || !has_blank;
+        // a single line break inside blank-line paragraphs is a soft wrap, unless the line
+        // before ends a sentence and this one opens like a paragraph (a capital or a mark)
+        let prev_ends = cur.is_some_and(|(_, e, _)| {
+            text[..e]
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '\u{201d}', '\u{2019}', ':'])
+        });
+        let opens = trimmed.starts_with(|c: char| {
+            c.is_uppercase() || quotes::is_double_mark(c) || "\u{2015}\u{2014}\u{2013}".contains(c)
+        });
+        let new_block = marker > 0 || !has_blank || (prev_ends && opens);
         match cur {
             Some((s, _, h)) if !new_block && !h => cur = Some((s, content_end, false)),
             _ => {
