@@ -799,19 +799,73 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     /// The grammatical subject at the start of the sentence (for "..., saying ...").
     fn subject(&self, sent: &Range<usize>, before: usize) -> Option<Range<usize>> {
-        let mut k = sent.start;
+        // the clause holding the participle: from the comma before it back to the previous
+        // comma, unless that clause opens with a preposition ("In response to X, ...")
+        let mut start = sent.start;
+        let mut commas = (sent.start..before.saturating_sub(1))
+            .rev()
+            .filter(|&k| self.is_punct(k, ",") && self.m.tokens[k].quote.is_none());
+        if let Some(c) = commas.next() {
+            let opener = self.word(c + 1).unwrap_or("");
+            if !matches!(
+                opener,
+                "in" | "on"
+                    | "at"
+                    | "after"
+                    | "before"
+                    | "during"
+                    | "for"
+                    | "with"
+                    | "as"
+                    | "while"
+                    | "when"
+                    | "and"
+                    | "but"
+                    | "who"
+                    | "which"
+            ) {
+                start = c + 1;
+            }
+        }
+        let mut k = start;
         while k < before && (!self.m.tokens[k].is_word() || self.m.tokens[k].quote.is_some()) {
             k += 1;
         }
+        // a name, with titles, determiners, "of" and possessives; it ends at the first other
+        // lower-case word (the verb)
+        let lang = &self.r.lang;
         let mut j = k;
-        while j < before && self.m.tokens[j].is_word() && self.m.tokens[j].quote.is_none() {
+        while j < before && self.m.tokens[j].quote.is_none() {
+            let t = &self.m.tokens[j];
+            if !t.is_word() {
+                if self.text(j) == "." && j > k && self.is_abbrev_or_initial(j - 1) {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
             let w = self.word(j).unwrap_or("");
-            if j > k
-                && (self.r.lang.np_boundaries.contains(w) || self.r.cues.by_first.contains_key(w))
-            {
+            let fits = self.is_cap(j)
+                || lang.title_words.contains(w)
+                || (j == k && DETERMINERS.contains(&w))
+                || (j > k && w == "of")
+                || lang.quantity_words.contains(w)
+                || (j == k
+                    && (lang.person_pronouns.contains(w) || lang.group_pronouns.contains(w)));
+            if !fits || (j > k && self.r.cues.by_first.contains_key(w)) {
                 break;
             }
             j += 1;
+            if j - k == 1 && (lang.person_pronouns.contains(w) || lang.group_pronouns.contains(w)) {
+                break;
+            }
+        }
+        while j > k
+            && self
+                .word(j - 1)
+                .is_some_and(|w| w == "of" || DETERMINERS.contains(&w))
+        {
+            j -= 1;
         }
         let r = k..j;
         (j > k && self.looks_like_source(&r)).then_some(r)
