@@ -278,7 +278,8 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
         let opens = trimmed.starts_with(|c: char| {
             c.is_uppercase() || quotes::is_double_mark(c) || "\u{2015}\u{2014}\u{2013}".contains(c)
         });
-        let new_block = marker > 0 || !has_blank || (prev_ends && opens);
+        let opens_quote = trimmed.starts_with(quotes::is_double_mark);
+        let new_block = marker > 0 || !has_blank || (prev_ends && opens) || opens_quote;
         match cur {
             Some((s, _, h)) if !new_block && !h => cur = Some((s, content_end, false)),
             _ => {
