@@ -75,13 +75,14 @@ pub struct Detector<'m, 'a, 'r> {
     pub r: &'r RuleSet,
 }
 
-const DETERMINERS: [&str; 12] = [
-    "a", "an", "the", "this", "that", "his", "her", "their", "its", "our", "my", "your",
-];
-
 impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet) -> Self {
         Detector { m, r }
+    }
+
+    /// The function-word sets of language.yaml.
+    fn g(&self) -> &'r crate::rules::compile::Grammar {
+        &self.r.lang.grammar
     }
 
     fn word(&self, i: usize) -> Option<&str> {
@@ -283,12 +284,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             let prev = self.skip_left_modifiers_only(i - 1, sent.start);
             let pw = prev.and_then(|k| self.word(k)).unwrap_or("");
             // passive voice: "is expected", "was asked"
-            if p.form == Form::Past
-                && matches!(
-                    pw,
-                    "is" | "are" | "was" | "were" | "be" | "been" | "being" | "am"
-                )
-            {
+            if p.form == Form::Past && self.g().be_forms.contains(pw) {
                 return false;
             }
             let lang = &self.r.lang;
@@ -309,28 +305,14 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                             .tokens
                             .get(i + p.words.len() + 1)
                             .is_some_and(|t| t.kind == TokKind::QuoteOpen))
-                    || matches!(
-                        pw,
-                        "will"
-                            | "would"
-                            | "can"
-                            | "could"
-                            | "may"
-                            | "might"
-                            | "should"
-                            | "must"
-                            | "did"
-                            | "does"
-                            | "do"
-                            | "also"
-                    ))
+                    || self.g().helping_verbs.contains(pw))
             {
                 return false;
             }
         }
         if i > sent.start {
             if let Some(prev) = self.word(i - 1) {
-                if DETERMINERS.contains(&prev)
+                if self.g().determiners.contains(prev)
                     || (prev == "to" && p.form == Form::Base)
                     || prev.ends_with("'s")
                     || prev.ends_with("’s")
@@ -372,7 +354,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             Some("to") if p.infinitive => true,
             Some(w)
                 if p.class == CueClass::Mental
-                    && (DETERMINERS.contains(&w)
+                    && (self.g().determiners.contains(w)
                         || self.r.lang.person_pronouns.contains(w)
                         || self.r.lang.group_pronouns.contains(w)
                         || self.is_cap(k)) =>
@@ -456,10 +438,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 // "on Tuesday", "last week": also drop the word before a time word
                 if self.is_time_word(k)
                     && k > floor
-                    && matches!(
-                        self.word(k - 1),
-                        Some("on" | "last" | "this" | "early" | "late" | "in")
-                    )
+                    && self
+                        .word(k - 1)
+                        .is_some_and(|w| self.g().time_prefixes.contains(w))
                 {
                     if k - 1 == floor {
                         return None;
@@ -485,9 +466,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         while k >= floor {
             let w = self.word(k)?;
             let adverb = w.len() > 4 && w.ends_with("ly") && !self.is_cap(k);
-            if !(self.r.cues.modifiers.contains(w) || adverb)
-                || matches!(w, "is" | "are" | "was" | "were" | "been" | "being")
-            {
+            if !(self.r.cues.modifiers.contains(w) || adverb) || self.g().be_forms.contains(w) {
                 return Some(k);
             }
             if k == floor {
@@ -562,7 +541,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             let w = self.m.lower(t);
             if lang.quantity_words.contains(w)
                 || w.chars().next().is_some_and(|c| c.is_ascii_digit())
-                || (k == r.start && DETERMINERS[..3].contains(&w) && r.len() >= 2)
+                || (k == r.start && self.g().articles.contains(w) && r.len() >= 2)
                 || lang.person_pronouns.contains(w)
                 || lang.first_person.contains(w)
                 || lang.group_pronouns.contains(w)
@@ -575,7 +554,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             }
             let sentence_initial = self.m.sentences.iter().any(|s| s.tokens.start == k);
             if self.is_cap(k)
-                && !(sentence_initial && DETERMINERS.contains(&w))
+                && !(sentence_initial && self.g().determiners.contains(w))
                 && w.chars().any(char::is_alphabetic)
             {
                 return true;
@@ -624,7 +603,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 let ok = self.is_cap(j)
                     || lang.title_words.contains(w)
                     || (first
-                        && (DETERMINERS.contains(&w)
+                        && (self.g().determiners.contains(w)
                             || lang.person_pronouns.contains(w)
                             || lang.group_pronouns.contains(w)
                             || lang.first_person.contains(w)))
@@ -643,10 +622,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             } else if j > k
                 && (w == "that"
                     || (lang.np_boundaries.contains(w)
-                        && !matches!(
-                            w,
-                            "of" | "in" | "on" | "at" | "by" | "for" | "with" | "from" | "and"
-                        )))
+                        && !(self.g().prepositions.contains(w) || w == "and")))
             {
                 break;
             }
@@ -655,20 +631,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         // do not end on a preposition or determiner
         while j > k
             && self.word(j - 1).is_some_and(|w| {
-                matches!(
-                    w,
-                    "of" | "in"
-                        | "on"
-                        | "at"
-                        | "by"
-                        | "for"
-                        | "with"
-                        | "from"
-                        | "and"
-                        | "the"
-                        | "a"
-                        | "an"
-                )
+                self.g().prepositions.contains(w) || self.g().articles.contains(w) || w == "and"
             })
         {
             j -= 1;
@@ -779,7 +742,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         };
         let fw = self.word(first).unwrap_or("");
         lang.relative_pronouns.contains(fw)
-            || DETERMINERS.contains(&fw)
+            || self.g().determiners.contains(fw)
             || words
                 .iter()
                 .any(|&x| self.word(x).is_some_and(|w| lang.title_words.contains(w)))
@@ -807,23 +770,11 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             .filter(|&k| self.is_punct(k, ",") && self.m.tokens[k].quote.is_none());
         if let Some(c) = commas.next() {
             let opener = self.word(c + 1).unwrap_or("");
-            if !matches!(
-                opener,
-                "in" | "on"
-                    | "at"
-                    | "after"
-                    | "before"
-                    | "during"
-                    | "for"
-                    | "with"
-                    | "as"
-                    | "while"
-                    | "when"
-                    | "and"
-                    | "but"
-                    | "who"
-                    | "which"
-            ) {
+            let g = self.g();
+            if !(g.prepositions.contains(opener)
+                || g.conjunctions.contains(opener)
+                || self.r.lang.relative_pronouns.contains(opener))
+            {
                 start = c + 1;
             }
         }
@@ -847,7 +798,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             let w = self.word(j).unwrap_or("");
             let fits = self.is_cap(j)
                 || lang.title_words.contains(w)
-                || (j == k && DETERMINERS.contains(&w))
+                || (j == k && self.g().determiners.contains(w))
                 || (j > k && w == "of")
                 || lang.quantity_words.contains(w)
                 || (j == k
@@ -863,7 +814,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         while j > k
             && self
                 .word(j - 1)
-                .is_some_and(|w| w == "of" || DETERMINERS.contains(&w))
+                .is_some_and(|w| w == "of" || self.g().determiners.contains(w))
         {
             j -= 1;
         }
@@ -938,18 +889,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             if self.is_punct(x, ",") || self.is_punct(x, ";") {
                 if let Some(w) = self.word(x + 1) {
                     let participle = w.ends_with("ing") && w.len() > 5 && !self.is_cap(x + 1);
-                    if participle
-                        || matches!(
-                            w,
-                            "but"
-                                | "however"
-                                | "while"
-                                | "although"
-                                | "though"
-                                | "whereas"
-                                | "according"
-                        )
-                    {
+                    if participle || self.g().clause_tails.contains(w) {
                         return x;
                     }
                 }
@@ -1003,49 +943,14 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     let cap = self.is_cap(k);
                     let ok = cap
                         || lang.time_words.contains(self.text(k))
-                        || matches!(
-                            w,
-                            "on" | "in"
-                                | "at"
-                                | "during"
-                                | "to"
-                                | "with"
-                                | "for"
-                                | "of"
-                                | "from"
-                                | "before"
-                                | "after"
-                                | "earlier"
-                                | "later"
-                                | "last"
-                                | "this"
-                                | "ago"
-                                | "the"
-                                | "a"
-                                | "an"
-                                | "his"
-                                | "her"
-                                | "their"
-                                | "its"
-                                | "new"
-                        )
+                        || self.g().adjunct_words.contains(w)
                         || w.ends_with("'s")
                         || w.ends_with("’s")
                         || w.chars().all(|c| c.is_ascii_digit())
                         || (!lang.np_boundaries.contains(w)
                             && !self.r.cues.by_first.contains_key(w)
                             && k > after
-                            && !matches!(
-                                w,
-                                "would"
-                                    | "will"
-                                    | "could"
-                                    | "should"
-                                    | "can"
-                                    | "may"
-                                    | "might"
-                                    | "must"
-                            ));
+                            && !self.g().helping_verbs.contains(w));
                     if !ok {
                         return after;
                     }
@@ -1708,31 +1613,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 words.len() <= 2
                     || words.first().is_some_and(|w| {
                         w.ends_with("ing")
-                            || matches!(
-                                *w,
-                                "when"
-                                    | "after"
-                                    | "before"
-                                    | "as"
-                                    | "while"
-                                    | "because"
-                                    | "in"
-                                    | "at"
-                                    | "on"
-                                    | "during"
-                                    | "of"
-                                    | "about"
-                                    | "to"
-                                    | "with"
-                                    | "from"
-                                    | "according"
-                                    | "but"
-                                    | "and"
-                                    | "since"
-                                    | "if"
-                                    | "last"
-                                    | "this"
-                            )
+                            || self.g().prepositions.contains(*w)
+                            || self.g().conjunctions.contains(*w)
+                            || self.g().time_prefixes.contains(*w)
+                            || self.g().clause_tails.contains(*w)
                     })
             }
         };
@@ -1745,45 +1629,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         // "Asked about X, he said ...": an adverbial opening is not what was said
         let left_adverbial = left.is_some_and(|(ls, _)| {
             let i = self.m.tokens.partition_point(|t| (t.start as usize) < ls);
-            self.word(i).is_some_and(|w| {
-                matches!(
-                    w,
-                    "asked"
-                        | "speaking"
-                        | "despite"
-                        | "when"
-                        | "in"
-                        | "during"
-                        | "after"
-                        | "before"
-                        | "on"
-                        | "at"
-                        | "while"
-                        | "as"
-                        | "since"
-                        | "although"
-                        | "though"
-                        | "if"
-                        | "because"
-                        | "with"
-                        | "from"
-                        | "following"
-                        | "for"
-                        | "responding"
-                        | "writing"
-                        | "appearing"
-                        | "addressing"
-                        | "earlier"
-                        | "later"
-                        | "last"
-                        | "but"
-                        | "and"
-                        | "still"
-                        | "yet"
-                        | "instead"
-                        | "meanwhile"
-                )
-            })
+            self.word(i)
+                .is_some_and(|w| self.g().adverbial_openers.contains(w))
         });
         let mut content = Vec::new();
         match (left, right) {
@@ -1850,7 +1697,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             return None;
         }
         let k = self.skip_left_modifiers(at - 1, sent.start)?;
-        if !matches!(self.word(k), Some("and" | "but" | "then")) {
+        if !self
+            .word(k)
+            .is_some_and(|w| self.g().coordinators.contains(w))
+        {
             return None;
         }
         if prev.is_some() {

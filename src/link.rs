@@ -218,7 +218,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     {
                         titled = true;
                         first += 1;
-                    } else if matches!(lw, "the" | "a" | "an")
+                    } else if lang.grammar.articles.contains(lw)
                         || lang.np_boundaries.contains(lw)
                         || (lang.time_words.contains(w)
                             && !(w.len() <= 4
@@ -416,7 +416,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                         && cat.entities[x].kind == EntityKind::AnonymousSpecific
                 }) || lower.split_whitespace().any(|w| {
                     w.chars().all(|c| c.is_ascii_digit())
-                        || matches!(w, "two" | "three" | "four" | "five" | "several" | "senior")
+                        || lang.grammar.specificity_words.contains(w)
                 });
                 if specific {
                     out.kind = SourceKind::AnonymousSpecific;
@@ -570,13 +570,12 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 && (lang.title_words.contains(w)
                     || lang.title_words.contains(text)
                     || text.chars().next().is_some_and(char::is_uppercase)
-                    || matches!(w, "the" | "a" | "an"));
+                    || lang.grammar.articles.contains(w));
             if descriptive || text == "." {
                 k -= 1;
                 continue;
             }
-            return !t.is_word()
-                || matches!(w, "and" | "but" | "while" | "as" | "when" | "because");
+            return !t.is_word() || lang.grammar.conjunctions.contains(w);
         }
         true
     }

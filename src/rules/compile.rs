@@ -516,6 +516,23 @@ fn compile_catalogue(
 
 // ------------------------------------------------------------------ language
 
+/// Function-word sets from `grammar:` in language.yaml (lower case).
+#[derive(Debug, Default)]
+pub struct Grammar {
+    pub articles: HashSet<String>,
+    pub determiners: HashSet<String>,
+    pub be_forms: HashSet<String>,
+    pub helping_verbs: HashSet<String>,
+    pub prepositions: HashSet<String>,
+    pub conjunctions: HashSet<String>,
+    pub coordinators: HashSet<String>,
+    pub time_prefixes: HashSet<String>,
+    pub clause_tails: HashSet<String>,
+    pub adverbial_openers: HashSet<String>,
+    pub adjunct_words: HashSet<String>,
+    pub specificity_words: HashSet<String>,
+}
+
 #[derive(Debug)]
 pub struct Language {
     pub abbreviations: HashSet<String>,
@@ -534,6 +551,7 @@ pub struct Language {
     pub document_nouns: HashSet<String>,
     pub time_words: HashSet<String>,
     pub quantity_words: HashSet<String>,
+    pub grammar: Grammar,
     pub headline_max_words: usize,
     pub boilerplate: Vec<regex::Regex>,
     /// Past and present forms of the speech verbs that may follow a quotation ("said",
@@ -602,6 +620,20 @@ fn compile_language(file: &LanguageFile, src: &RuleSource) -> Result<Language> {
         document_nouns: lower(&file.document_nouns),
         time_words: set(&file.time_words),
         quantity_words: lower(&file.quantity_words),
+        grammar: Grammar {
+            articles: lower(&file.grammar.articles),
+            determiners: lower(&file.grammar.determiners),
+            be_forms: lower(&file.grammar.be_forms),
+            helping_verbs: lower(&file.grammar.helping_verbs),
+            prepositions: lower(&file.grammar.prepositions),
+            conjunctions: lower(&file.grammar.conjunctions),
+            coordinators: lower(&file.grammar.coordinators),
+            time_prefixes: lower(&file.grammar.time_prefixes),
+            clause_tails: lower(&file.grammar.clause_tails),
+            adverbial_openers: lower(&file.grammar.adverbial_openers),
+            adjunct_words: lower(&file.grammar.adjunct_words),
+            specificity_words: lower(&file.grammar.specificity_words),
+        },
         headline_max_words: file.headline_max_words,
         boilerplate,
         transliteration,

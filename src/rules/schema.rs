@@ -266,6 +266,25 @@ pub struct LanguageFile {
     pub time_words: Vec<String>,
     #[serde(default)]
     pub quantity_words: Vec<String>,
+    pub grammar: GrammarWords,
+}
+
+/// Function words the detection frames are built on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrammarWords {
+    pub articles: Vec<String>,
+    pub determiners: Vec<String>,
+    pub be_forms: Vec<String>,
+    pub helping_verbs: Vec<String>,
+    pub prepositions: Vec<String>,
+    pub conjunctions: Vec<String>,
+    pub coordinators: Vec<String>,
+    pub time_prefixes: Vec<String>,
+    pub clause_tails: Vec<String>,
+    pub adverbial_openers: Vec<String>,
+    pub adjunct_words: Vec<String>,
+    pub specificity_words: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
