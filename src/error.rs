@@ -93,9 +93,27 @@ pub enum Error {
     /// The command line asked for something impossible.
     #[error("usage error: {0}")]
     Usage(String),
+    /// Several problems at once (a rule folder with many mistakes), each complete.
+    #[error("{}", render_many(.0))]
+    Many(Vec<Error>),
+}
+
+fn render_many(errors: &[Error]) -> String {
+    let mut out: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    out.push(format!("{} problems found", errors.len()));
+    out.join("\n\n")
 }
 
 impl Error {
+    /// One error as itself, several as `Many`.
+    pub fn many(mut errors: Vec<Error>) -> Error {
+        if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            Error::Many(errors)
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),

@@ -3,7 +3,7 @@
 
 use super::schema::*;
 use super::{parse_yaml, rule_error_at, RuleSource, RuleTexts};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::{HashMap, HashSet};
 
@@ -15,8 +15,8 @@ pub struct RuleSet {
     pub lang: Language,
     pub flags: Vec<CompiledFlag>,
     pub scoring: ScoringFile,
-    /// Where each rule file came from (for messages).
-    pub origins: Vec<String>,
+    /// The rule files as loaded, for `rules explain` and `explain` (file and line of a rule).
+    pub texts: RuleTexts,
 }
 
 // ------------------------------------------------------------------ cues
@@ -346,35 +346,36 @@ fn compile_catalogue(
     file: &SourcesFile,
     src: &RuleSource,
     nationalities: &[String],
-) -> Result<Catalogue> {
+    problems: &mut Vec<Error>,
+) -> Catalogue {
     let mut entities = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut name_targets = Vec::new();
     let mut phrases: Vec<String> = Vec::new();
     let mut phrase_targets = Vec::new();
     let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
-    let mut check_id = |id: &Sp| -> Result<String> {
+    let mut check_id = |id: &Sp, problems: &mut Vec<Error>| -> String {
         let v = id.value.trim().to_string();
         if v.is_empty()
             || !v
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         {
-            return Err(rule_error_at(
+            problems.push(rule_error_at(
                 src,
                 &id.referenced,
                 format!("id \"{v}\" must be lower-case letters, digits and hyphens"),
             ));
-        }
-        if let Some((l, c)) = seen.get(&v) {
-            return Err(rule_error_at(
+        } else if let Some((l, c)) = seen.get(&v) {
+            problems.push(rule_error_at(
                 src,
                 &id.referenced,
                 format!("duplicate id \"{v}\" (first defined at line {l}, column {c})"),
             ));
+        } else {
+            seen.insert(v.clone(), (id.referenced.line(), id.referenced.column()));
         }
-        seen.insert(v.clone(), (id.referenced.line(), id.referenced.column()));
-        Ok(v)
+        v
     };
     let add_names = |names: &mut Vec<String>,
                      targets: &mut Vec<Target>,
@@ -389,7 +390,7 @@ fn compile_catalogue(
         }
     };
     for o in &file.outlets {
-        let id = check_id(&o.id)?;
+        let id = check_id(&o.id, problems);
         let e = entities.len();
         entities.push(Entity {
             id: Some(id),
@@ -411,7 +412,7 @@ fn compile_catalogue(
         add_names(&mut names, &mut name_targets, e, &o.short_aliases, true);
     }
     for p in &file.people {
-        let id = check_id(&p.id)?;
+        let id = check_id(&p.id, problems);
         let e = entities.len();
         entities.push(Entity {
             id: Some(id),
@@ -432,7 +433,7 @@ fn compile_catalogue(
         add_names(&mut names, &mut name_targets, e, &p.aliases, false);
     }
     for b in &file.bodies {
-        let id = check_id(&b.id)?;
+        let id = check_id(&b.id, problems);
         let e = entities.len();
         entities.push(Entity {
             id: Some(id),
@@ -453,7 +454,7 @@ fn compile_catalogue(
         add_names(&mut names, &mut name_targets, e, &b.aliases, false);
     }
     for d in &file.descriptors {
-        let id = check_id(&d.id)?;
+        let id = check_id(&d.id, problems);
         let e = entities.len();
         entities.push(Entity {
             id: Some(id),
@@ -505,13 +506,30 @@ fn compile_catalogue(
             });
         }
     }
-    Ok(Catalogue {
+    // people speak for a catalogued outlet or body
+    for p in &file.people {
+        if let Some(aff) = &p.affiliation {
+            let known = file.outlets.iter().any(|o| o.id.value == aff.value)
+                || file.bodies.iter().any(|b| b.id.value == aff.value);
+            if !known {
+                problems.push(rule_error_at(
+                    src,
+                    &aff.referenced,
+                    format!(
+                        "affiliation \"{}\" is not the id of an outlet or body in this file",
+                        aff.value
+                    ),
+                ));
+            }
+        }
+    }
+    Catalogue {
         entities,
         names: automaton(&names, false),
         name_targets,
         phrases: automaton(&phrases, true),
         phrase_targets,
-    })
+    }
 }
 
 // ------------------------------------------------------------------ language
@@ -561,7 +579,7 @@ pub struct Language {
     pub transliteration: Vec<(String, String)>,
 }
 
-fn compile_language(file: &LanguageFile, src: &RuleSource) -> Result<Language> {
+fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Error>) -> Language {
     let set = |v: &Vec<String>| -> HashSet<String> {
         v.iter()
             .map(|s| s.trim_end_matches('.').to_string())
@@ -574,17 +592,17 @@ fn compile_language(file: &LanguageFile, src: &RuleSource) -> Result<Language> {
     };
     let mut boilerplate = Vec::new();
     for re in &file.boilerplate {
-        let compiled = regex::Regex::new(&re.value).map_err(|e| {
-            rule_error_at(
+        match regex::Regex::new(&re.value) {
+            Ok(compiled) => boilerplate.push(compiled),
+            Err(e) => problems.push(rule_error_at(
                 src,
                 &re.referenced,
                 format!(
                     "boilerplate pattern does not compile: {}",
                     e.to_string().lines().last().unwrap_or("")
                 ),
-            )
-        })?;
-        boilerplate.push(compiled);
+            )),
+        }
     }
     let titles: Vec<Vec<String>> = file
         .titles
@@ -605,7 +623,7 @@ fn compile_language(file: &LanguageFile, src: &RuleSource) -> Result<Language> {
         }
     }
     transliteration.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
-    Ok(Language {
+    Language {
         abbreviations: set(&file.abbreviations),
         can_end_sentence: set(&file.can_end_sentence),
         sentence_openers: set(&file.sentence_openers),
@@ -638,7 +656,7 @@ fn compile_language(file: &LanguageFile, src: &RuleSource) -> Result<Language> {
         boilerplate,
         transliteration,
         speech_forms: HashSet::new(),
-    })
+    }
 }
 
 // ------------------------------------------------------------------ flags
@@ -658,30 +676,37 @@ pub struct CompiledFlag {
     pub origin: (String, u64),
 }
 
-fn compile_flags(file: &FlagsFile, src: &RuleSource) -> Result<Vec<CompiledFlag>> {
+fn compile_flags(
+    file: &FlagsFile,
+    src: &RuleSource,
+    problems: &mut Vec<Error>,
+) -> Vec<CompiledFlag> {
     let mut out: Vec<CompiledFlag> = Vec::new();
     for f in &file.flags {
         let id = f.id.value.trim().to_string();
         if out.iter().any(|o| o.id == id) {
-            return Err(rule_error_at(
+            problems.push(rule_error_at(
                 src,
                 &f.id.referenced,
                 format!("duplicate flag id \"{id}\""),
             ));
+            continue;
         }
         if f.terms.is_empty() && f.check.is_none() {
-            return Err(rule_error_at(
+            problems.push(rule_error_at(
                 src,
                 &f.id.referenced,
                 format!("flag \"{id}\" needs `terms` or a `check`"),
             ));
+            continue;
         }
         if f.check == Some(Check::CueClass) && f.classes.is_empty() {
-            return Err(rule_error_at(
+            problems.push(rule_error_at(
                 src,
                 &f.id.referenced,
                 format!("flag \"{id}\" uses check cue_class but lists no `classes`"),
             ));
+            continue;
         }
         let terms: Vec<String> = f.terms.iter().map(|t| t.to_lowercase()).collect();
         let matcher = (!terms.is_empty()).then(|| automaton(&terms, true));
@@ -698,45 +723,103 @@ fn compile_flags(file: &FlagsFile, src: &RuleSource) -> Result<Vec<CompiledFlag>
             origin: (src.display.clone(), f.id.referenced.line()),
         });
     }
-    Ok(out)
+    out
 }
 
-fn check_scoring(s: &ScoringFile, src: &RuleSource) -> Result<()> {
+fn check_scoring(s: &ScoringFile, src: &RuleSource, problems: &mut Vec<Error>) {
+    // every weight is a number of points between -100 and 100; levels lie within 0..100
+    for k in super::keys::scan(&src.text) {
+        let Some(v) = k.value.as_deref().and_then(|v| v.parse::<i64>().ok()) else {
+            continue;
+        };
+        let levels = k.path.first().is_some_and(|p| p == "levels");
+        let range = if levels { 0..=100 } else { -100..=100 };
+        if !range.contains(&v)
+            && k.path
+                .first()
+                .is_some_and(|p| p != "hops" || k.path.last().is_some_and(|l| l != "free"))
+        {
+            problems.push(Error::Rule {
+                at: src.locate(k.line, k.column),
+                message: format!(
+                    "`{}` is {v}, out of the range {}..{}",
+                    k.path.join("."),
+                    range.start(),
+                    range.end()
+                ),
+            });
+        }
+    }
     let l = &s.levels;
-    let ok = l.strong > l.moderate
+    let ordered = l.strong > l.moderate
         && l.moderate > l.limited
         && l.limited > l.weak
         && l.weak > l.unattributed;
-    let in_range = [l.strong, l.moderate, l.limited, l.weak, l.unattributed]
-        .iter()
-        .all(|v| (0..=100).contains(v));
-    if !ok || !in_range {
-        let line = src
-            .text
-            .lines()
-            .position(|x| x.starts_with("levels:"))
-            .unwrap_or(0)
-            + 1;
-        return Err(crate::error::Error::Rule {
-            at: crate::error::Located::at_line_col(&src.display, &src.text, line, 1),
-            message:
-                "levels must be within 0..100 and strictly decreasing from strong to unattributed"
-                    .into(),
+    if !ordered {
+        let at = super::keys::find(&src.text, &["levels"])
+            .map_or_else(|| src.locate(1, 1), |k| src.locate(k.line, k.column));
+        problems.push(Error::Rule {
+            at,
+            message: "levels must fall strictly from strong to unattributed".into(),
         });
     }
-    Ok(())
 }
 
 impl RuleSet {
     /// Parses and validates every file, then builds the matchers.
     pub fn compile(texts: &RuleTexts) -> Result<RuleSet> {
-        let sources: SourcesFile = parse_yaml(&texts.sources)?;
-        let cues: CuesFile = parse_yaml(&texts.cues)?;
-        let language: LanguageFile = parse_yaml(&texts.language)?;
-        let flags: FlagsFile = parse_yaml(&texts.flags)?;
-        let scoring: ScoringFile = parse_yaml(&texts.scoring)?;
-        check_scoring(&scoring, &texts.scoring)?;
-        let mut lang = compile_language(&language, &texts.language)?;
+        let mut problems = Vec::new();
+        let built = RuleSet::build(texts, &mut problems);
+        match (built, problems.is_empty()) {
+            (Some(rules), true) => Ok(rules),
+            _ => Err(Error::many(problems)),
+        }
+    }
+
+    /// Every problem of a rule set, all files, in one list (empty when it is sound).
+    pub fn validate(texts: &RuleTexts) -> Vec<Error> {
+        let mut problems = Vec::new();
+        RuleSet::build(texts, &mut problems);
+        problems
+    }
+
+    fn build(texts: &RuleTexts, problems: &mut Vec<Error>) -> Option<RuleSet> {
+        // unknown keys in every file first: a parser would stop at the first of them
+        let files = [
+            ("sources.yaml", &texts.sources),
+            ("cues.yaml", &texts.cues),
+            ("language.yaml", &texts.language),
+            ("flags.yaml", &texts.flags),
+            ("scoring.yaml", &texts.scoring),
+        ];
+        let mut bad_keys = [false; 5];
+        for (i, (name, src)) in files.iter().enumerate() {
+            let written = src.layers.first().unwrap_or(src);
+            let unknown = super::keys::unknown_keys(name, &written.display, &written.text);
+            bad_keys[i] = !unknown.is_empty();
+            problems.extend(unknown);
+        }
+        fn keep<T>(r: Result<T>, bad_keys: bool, problems: &mut Vec<Error>) -> Option<T> {
+            match r {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    if !bad_keys {
+                        problems.push(e);
+                    }
+                    None
+                }
+            }
+        }
+        let sources: Option<SourcesFile> = keep(parse_yaml(&texts.sources), bad_keys[0], problems);
+        let cues: Option<CuesFile> = keep(parse_yaml(&texts.cues), bad_keys[1], problems);
+        let language: Option<LanguageFile> =
+            keep(parse_yaml(&texts.language), bad_keys[2], problems);
+        let flags: Option<FlagsFile> = keep(parse_yaml(&texts.flags), bad_keys[3], problems);
+        let scoring: Option<ScoringFile> = keep(parse_yaml(&texts.scoring), bad_keys[4], problems);
+        let (sources, cues, language, flags, scoring) =
+            (sources?, cues?, language?, flags?, scoring?);
+        check_scoring(&scoring, &texts.scoring, problems);
+        let mut lang = compile_language(&language, &texts.language, problems);
         let cues = compile_cues(&cues);
         lang.speech_forms = cues
             .by_first
@@ -749,22 +832,16 @@ impl RuleSet {
             })
             .map(|p| p.words[0].clone())
             .collect();
-        Ok(RuleSet {
+        let catalogue =
+            compile_catalogue(&sources, &texts.sources, &language.nationalities, problems);
+        let flags = compile_flags(&flags, &texts.flags, problems);
+        Some(RuleSet {
             cues,
-            catalogue: compile_catalogue(&sources, &texts.sources, &language.nationalities)?,
+            catalogue,
             lang,
-            flags: compile_flags(&flags, &texts.flags)?,
+            flags,
             scoring,
-            origins: [
-                &texts.sources,
-                &texts.cues,
-                &texts.language,
-                &texts.flags,
-                &texts.scoring,
-            ]
-            .iter()
-            .map(|s| s.display.clone())
-            .collect(),
+            texts: texts.clone(),
         })
     }
 

@@ -2,6 +2,8 @@
 //! into matchers. Rust holds the mechanisms; the YAML holds every word list and weight.
 
 pub mod compile;
+pub mod keys;
+pub mod layer;
 pub mod schema;
 
 use crate::error::{Error, Located, Result};
@@ -30,11 +32,57 @@ pub const DEFAULT_RULES: [(&str, &str); 5] = [
 ];
 
 /// One rule file's text and the name used for it in messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RuleSource {
     /// Shown in messages: a path, or `<default>/NAME` for the embedded set.
     pub display: String,
     pub text: String,
+    /// For a file merged from `extends`: the folder's own file and its base, so that a
+    /// position in the merged text can be traced back to where it was written.
+    pub layers: Vec<RuleSource>,
+}
+
+impl RuleSource {
+    pub fn new(display: impl Into<String>, text: impl Into<String>) -> RuleSource {
+        RuleSource {
+            display: display.into(),
+            text: text.into(),
+            layers: Vec::new(),
+        }
+    }
+
+    /// The written position of a line and column of this (possibly merged) text.
+    pub fn locate(&self, line: usize, column: usize) -> Located {
+        if self.layers.is_empty() {
+            return Located::at_line_col(&self.display, &self.text, line, column);
+        }
+        // the key at (or just before) that line in the merged text
+        let merged = keys::scan(&self.text);
+        let Some(key) = merged.iter().rev().find(|k| k.line <= line) else {
+            return Located::at_line_col(&self.display, &self.text, line, column);
+        };
+        let plain: Vec<&str> = key
+            .path
+            .iter()
+            .map(String::as_str)
+            .filter(|p| *p != "[]")
+            .collect();
+        for layer in &self.layers {
+            let found = keys::scan(&layer.text).into_iter().find(|k| {
+                let p: Vec<&str> = k
+                    .path
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|p| *p != "[]")
+                    .collect();
+                p == plain && (key.value.is_none() || k.value == key.value)
+            });
+            if let Some(k) = found {
+                return layer.locate(k.line, k.column);
+            }
+        }
+        Located::at_line_col(&self.display, &self.text, line, column)
+    }
 }
 
 /// The five rule files as text, before parsing.
@@ -56,10 +104,7 @@ impl RuleTexts {
                 .find(|(n, _)| *n == name)
                 .map(|(_, t)| *t)
                 .unwrap_or_default();
-            RuleSource {
-                display: format!("<default>/{name}"),
-                text: text.to_string(),
-            }
+            RuleSource::new(format!("<default>/{name}"), text)
         };
         RuleTexts {
             sources: get("sources.yaml"),
@@ -92,10 +137,12 @@ impl RuleTexts {
                     "flags.yaml" => &mut texts.flags,
                     _ => &mut texts.scoring,
                 };
-                *slot = RuleSource {
-                    display: path.display().to_string(),
-                    text,
-                };
+                *slot = layer::resolve(
+                    name,
+                    RuleSource::new(path.display().to_string(), text),
+                    dir,
+                    0,
+                )?;
             }
         }
         if found == 0 {
@@ -198,17 +245,20 @@ pub fn check_indentation(src: &RuleSource) -> Result<()> {
 /// Parses one YAML file strictly, mapping errors to `file:line:col` with the offending line.
 pub fn parse_yaml<T: DeserializeOwned>(src: &RuleSource) -> Result<T> {
     check_indentation(src)?;
-    serde_saphyr::from_str::<T>(&src.text).map_err(|e| {
-        let message = clean_yaml_message(&e.without_snippet().to_string());
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line() as usize, l.column() as usize))
-            .unwrap_or((1, 1));
-        Error::Rule {
-            at: Located::at_line_col(&src.display, &src.text, line.max(1), column.max(1)),
-            message,
-        }
-    })
+    serde_saphyr::from_str::<T>(&src.text).map_err(|e| yaml_error(src, &e))
+}
+
+/// A serde-saphyr error as a rule error at its written position.
+pub fn yaml_error(src: &RuleSource, e: &serde_saphyr::Error) -> Error {
+    let message = clean_yaml_message(&e.without_snippet().to_string());
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .unwrap_or((1, 1));
+    Error::Rule {
+        at: src.locate(line.max(1), column.max(1)),
+        message,
+    }
 }
 
 /// serde-saphyr appends its own "at line X column Y"; we print the position ourselves.
@@ -223,12 +273,7 @@ fn clean_yaml_message(raw: &str) -> String {
 /// An error at a position recorded by a `Spanned` value in a rule file.
 pub fn rule_error_at(src: &RuleSource, loc: &serde_saphyr::Location, message: String) -> Error {
     Error::Rule {
-        at: Located::at_line_col(
-            &src.display,
-            &src.text,
-            (loc.line() as usize).max(1),
-            (loc.column() as usize).max(1),
-        ),
+        at: src.locate((loc.line() as usize).max(1), (loc.column() as usize).max(1)),
         message,
     }
 }

@@ -126,6 +126,9 @@ pub struct Person {
     pub role: Option<String>,
     #[serde(default)]
     pub country: Option<String>,
+    /// The id of the outlet or body the person speaks for, if any.
+    #[serde(default)]
+    pub affiliation: Option<Sp>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -325,6 +328,19 @@ pub struct FlagRule {
     /// `integrity.speculation_in_content` points of scoring.yaml.
     #[serde(default)]
     pub affects_score: bool,
+    /// Texts the rule must flag and texts it must pass (`sourcecheck rules test`).
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+/// A rule's own examples.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    #[serde(default)]
+    pub flags: Vec<String>,
+    #[serde(default)]
+    pub passes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
