@@ -26,6 +26,55 @@ pub struct Cli {
 pub enum Command {
     /// Analyse articles: find claims, link them to sources, rate attribution strength.
     Check(CheckArgs),
+    /// Work with rule sets: init, validate, test, list, explain.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Explain one claim of an article: every rule and factor that fired, and where it is defined.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Write the default rule set into DIR as editable YAML, with a README and test articles.
+    Init {
+        dir: PathBuf,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check every rule file and report every problem (exit 2 if any).
+    Validate {
+        /// Rule folder (default: the embedded rules).
+        dir: Option<PathBuf>,
+    },
+    /// Run the rules' own examples and the fixture articles in DIR/tests (exit 1 on failure).
+    Test {
+        /// Rule folder (default: the embedded rules and their fixtures).
+        dir: Option<PathBuf>,
+    },
+    /// List every flag rule, cue class, outlet, person, body and descriptor, with where it is defined.
+    List {
+        /// Rule folder (default: the embedded rules).
+        dir: Option<PathBuf>,
+    },
+    /// Explain one rule, outlet, person, body, descriptor, cue class or scoring key by id.
+    Explain {
+        id: String,
+        /// Rule folder (default: the embedded rules).
+        #[arg(long, value_name = "DIR", env = "SOURCECHECK_RULES")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The article (text or Markdown file, or - for stdin).
+    pub file: PathBuf,
+    /// The claim number, as in the table's first column.
+    pub claim: usize,
+    /// Rule folder to use instead of the embedded default.
+    #[arg(long, value_name = "DIR", env = "SOURCECHECK_RULES")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +108,18 @@ pub struct CheckArgs {
     /// How to read inputs.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
+    /// Run only these flag rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub only: Vec<String>,
+    /// Do not run these flag rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub disable: Vec<String>,
+    /// Set a flag rule's severity: ID=info|warning|error (repeatable).
+    #[arg(long, value_name = "ID=SEVERITY")]
+    pub severity: Vec<String>,
+    /// Print the explanation of claim N of each article instead of the output format.
+    #[arg(long, value_name = "N")]
+    pub explain: Option<usize>,
 }
 
 /// Runs the command line; returns the exit code.
@@ -71,15 +132,18 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match cli.command {
-        Command::Check(args) => match check(&args) {
-            Ok(code) => code,
-            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
-            Err(e) => {
-                eprintln!("sourcecheck: {e}");
-                2
-            }
-        },
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules(cmd) => crate::authoring::run(cmd),
+        Command::Explain(args) => crate::authoring::explain_claim(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("sourcecheck: {e}");
+            2
+        }
     }
 }
 
@@ -94,8 +158,32 @@ fn table_width() -> u16 {
     probe.width().filter(|w| *w >= 40).unwrap_or(120)
 }
 
+/// Parses `ID=SEVERITY` pairs.
+pub fn severities(list: &[String]) -> Result<Vec<(String, crate::rules::schema::Severity)>> {
+    use crate::rules::schema::Severity;
+    list.iter()
+        .map(|item| {
+            let (id, sev) = item.split_once('=').ok_or_else(|| {
+                Error::Usage(format!("--severity takes ID=SEVERITY, not `{item}`"))
+            })?;
+            let sev = match sev {
+                "info" => Severity::Info,
+                "warning" => Severity::Warning,
+                "error" => Severity::Error,
+                other => {
+                    return Err(Error::Usage(format!(
+                        "severity `{other}` is not info, warning or error"
+                    )))
+                }
+            };
+            Ok((id.to_string(), sev))
+        })
+        .collect()
+}
+
 fn check(args: &CheckArgs) -> Result<i32> {
-    let rules = rules::load(args.rules.as_deref())?;
+    let mut rules = rules::load(args.rules.as_deref())?;
+    rules.select(&args.only, &args.disable, &severities(&args.severity)?)?;
     let inputs = input::expand(&args.paths)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = args.format == Format::Table

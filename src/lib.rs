@@ -17,6 +17,7 @@
 //! assert_eq!(claim.attribution.as_ref().unwrap().source.text, "the statistics office");
 //! ```
 
+pub mod authoring;
 pub mod cli;
 pub mod detect;
 pub mod error;
@@ -206,7 +207,21 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
             });
         }
     }
+    // inline suppressions: drop the named flags in the paragraph after the marker
+    let mut suppressed = 0;
+    for (para, ids) in m.suppressions() {
+        let (ps, pe) = (m.paragraphs[para].start, m.paragraphs[para].end);
+        for c in claims
+            .iter_mut()
+            .filter(|c| c.span.start >= ps && c.span.start < pe)
+        {
+            let before = c.flags.len();
+            c.flags.retain(|f| !(ids.is_empty() || ids.contains(&f.id)));
+            suppressed += before - c.flags.len();
+        }
+    }
     let mut summary = Summary {
+        suppressed,
         claims: claims.len(),
         attributed: 0,
         levels: LevelCounts::default(),

@@ -96,6 +96,8 @@ pub struct Factor {
     pub name: String,
     pub value: i32,
     pub why: String,
+    /// The scoring.yaml key the points come from, e.g. "directness.paraphrase".
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -165,6 +167,8 @@ pub struct Summary {
     pub attributed: usize,
     pub levels: LevelCounts,
     pub flags: usize,
+    /// Flags silenced by `<!-- sourcecheck: ignore ... -->` markers.
+    pub suppressed: usize,
     /// Flag counts by id, sorted by id.
     pub flags_by_id: std::collections::BTreeMap<String, usize>,
 }

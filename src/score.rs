@@ -8,12 +8,15 @@ use crate::rules::schema::{ScoringFile, Status};
 use crate::rules::RuleSet;
 use crate::text::TextModel;
 
-fn factor(out: &mut Vec<Factor>, name: &str, value: i32, why: String) {
+/// Adds a factor; `rule` is the scoring.yaml key its points come from ("directness.paraphrase").
+fn factor(out: &mut Vec<Factor>, rule: &str, value: i32, why: String) {
+    let name = rule.split('.').next().unwrap_or(rule);
     if value != 0 || name == "speaker" {
         out.push(Factor {
             name: name.to_string(),
             value,
             why,
+            rule: rule.to_string(),
         });
     }
 }
@@ -52,7 +55,7 @@ pub fn unattributed(r: &RuleSet) -> Strength {
     let mut f = Vec::new();
     factor(
         &mut f,
-        "speaker",
+        "speaker.none",
         r.scoring.speaker.none,
         "no source is given for this claim".into(),
     );
@@ -80,47 +83,64 @@ pub fn attributed(
         return unattributed(r);
     };
     let name = hop_name(speaker, m);
-    let (value, why) = match speaker.kind {
+    let (key, value, why) = match speaker.kind {
         SourceKind::Official => (
+            "speaker.person_with_role",
             w.speaker.person_with_role,
             format!("{name} is a named person with a role"),
         ),
-        SourceKind::Person => (w.speaker.person, format!("{name} is a named person")),
+        SourceKind::Person => (
+            "speaker.person",
+            w.speaker.person,
+            format!("{name} is a named person"),
+        ),
         SourceKind::OfficialBody => (
+            "speaker.official_body",
             w.speaker.official_body,
             format!("{name} is a named official body"),
         ),
         SourceKind::Document => (
+            "speaker.document",
             w.speaker.document,
             format!("\"{name}\" is a document, poll or study"),
         ),
-        SourceKind::Outlet(_) => (w.speaker.outlet, format!("{name}'s own reporting")),
+        SourceKind::Outlet(_) => (
+            "speaker.outlet",
+            w.speaker.outlet,
+            format!("{name}'s own reporting"),
+        ),
         SourceKind::AnonymousSpecific => (
+            "speaker.anonymous_specific",
             w.speaker.anonymous_specific,
             format!("\"{name}\" is anonymous, with some detail"),
         ),
         SourceKind::Anonymous => (
+            "speaker.anonymous",
             w.speaker.anonymous,
             format!("\"{name}\" is a vague anonymous source"),
         ),
         SourceKind::StateMediaClass | SourceKind::GenericMedia => (
+            "speaker.generic_media",
             w.speaker.generic_media,
             format!("\"{name}\" is a class of media, not a named outlet"),
         ),
         SourceKind::Weasel => (
+            "speaker.weasel",
             w.speaker.weasel,
             format!("\"{name}\" hides who holds the view"),
         ),
         SourceKind::Pronoun => (
+            "speaker.pronoun",
             w.speaker.pronoun,
             format!("\"{name}\" could not be resolved to a name"),
         ),
         SourceKind::Group | SourceKind::Unknown => (
+            "speaker.unknown",
             w.speaker.unknown,
             format!("\"{name}\" is not a recognised kind of source"),
         ),
     };
-    factor(&mut f, "speaker", value, why);
+    factor(&mut f, key, value, why);
 
     // conduit: the first hop, when the author relies on an outlet or a class of media
     let first = &l.chain[0];
@@ -133,6 +153,7 @@ pub fn attributed(
         Status::Deprecated => w.conduit.deprecated,
         Status::Unlisted => w.conduit.unlisted,
     };
+    let status_key = |st: Status| format!("conduit.{}", st.as_str());
     match (first.kind, first.status) {
         (SourceKind::Outlet(_), Some(st)) => {
             let own_government = l.chain.len() > 1
@@ -141,14 +162,20 @@ pub fn attributed(
                 && speaker.country == first.country
                 && matches!(st, Status::GenerallyUnreliable | Status::Deprecated);
             if own_government {
-                let v = if st == Status::Deprecated {
-                    w.conduit.own_government_deprecated
+                let (k, v) = if st == Status::Deprecated {
+                    (
+                        "conduit.own_government_deprecated",
+                        w.conduit.own_government_deprecated,
+                    )
                 } else {
-                    w.conduit.own_government_unreliable
+                    (
+                        "conduit.own_government_unreliable",
+                        w.conduit.own_government_unreliable,
+                    )
                 };
                 factor(
                     &mut f,
-                    "conduit",
+                    k,
                     v,
                     format!(
                         "{first_name} ({}) is a state outlet relaying its own government",
@@ -158,7 +185,7 @@ pub fn attributed(
             } else {
                 factor(
                     &mut f,
-                    "conduit",
+                    &status_key(st),
                     status_points(st),
                     format!("{first_name} is rated {}", st.as_str().replace('_', " ")),
                 );
@@ -167,7 +194,7 @@ pub fn attributed(
         (SourceKind::StateMediaClass | SourceKind::GenericMedia, _) if l.chain.len() > 1 => {
             factor(
                 &mut f,
-                "conduit",
+                "conduit.generic_class",
                 w.conduit.generic_class,
                 format!("relayed by \"{first_name}\", a class of media rather than a named outlet"),
             );
@@ -177,7 +204,7 @@ pub fn attributed(
         {
             factor(
                 &mut f,
-                "conduit",
+                "conduit.no_channel",
                 w.conduit.no_channel,
                 "no channel or venue is given for the statement".into(),
             );
@@ -187,7 +214,7 @@ pub fn attributed(
     if l.det.inherited {
         factor(
             &mut f,
-            "conduit",
+            "conduit.inherited",
             w.conduit.inherited,
             "the attribution is carried over from a nearby sentence".into(),
         );
@@ -199,7 +226,8 @@ pub fn attributed(
         Directness::Paraphrase => (w.directness.paraphrase, "a paraphrase"),
         Directness::Summary => (w.directness.summary, "a summary of what was said"),
     };
-    factor(&mut f, "directness", dv, dwhy.into());
+    let dkey = format!("directness.{}", l.det.directness.as_str());
+    factor(&mut f, &dkey, dv, dwhy.into());
 
     let cue_text = {
         let (s, e) = (
@@ -211,7 +239,7 @@ pub fn attributed(
     let cv = w.cue.get(&l.det.class).copied().unwrap_or(0);
     factor(
         &mut f,
-        "cue",
+        &format!("cue.{}", l.det.class.as_str()),
         cv,
         format!("\"{cue_text}\" is a {} cue", l.det.class.as_str()),
     );
@@ -220,7 +248,7 @@ pub fn attributed(
         let extra = (l.chain.len() - w.hops.free) as i32;
         factor(
             &mut f,
-            "hops",
+            "hops.per_extra_hop",
             w.hops.per_extra_hop * extra,
             format!("{} hops between the author and the speaker", l.chain.len()),
         );
@@ -228,7 +256,7 @@ pub fn attributed(
     if dated {
         factor(
             &mut f,
-            "specificity",
+            "specificity.date",
             w.specificity.date,
             "the statement is dated".into(),
         );
@@ -236,7 +264,7 @@ pub fn attributed(
     if l.det.venue {
         factor(
             &mut f,
-            "specificity",
+            "specificity.venue",
             w.specificity.venue,
             "the venue or medium is named".into(),
         );
@@ -249,7 +277,7 @@ pub fn attributed(
         let written = &m.text[v.0.span.0..v.0.span.1];
         factor(
             &mut f,
-            "integrity",
+            "integrity.garbled_name",
             w.integrity.garbled_name,
             format!("\"{written}\" is spelt unlike {}", v.1),
         );
@@ -257,7 +285,7 @@ pub fn attributed(
     if let Some(term) = speculative {
         factor(
             &mut f,
-            "integrity",
+            "integrity.speculation_in_content",
             w.integrity.speculation_in_content,
             format!("the paraphrase states speculation (\"{term}\") as fact"),
         );

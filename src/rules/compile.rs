@@ -672,6 +672,7 @@ pub struct CompiledFlag {
     pub classes: Vec<CueClass>,
     pub unattributed_only: bool,
     pub affects_score: bool,
+    pub examples: Examples,
     /// Where the rule is defined: file and line.
     pub origin: (String, u64),
 }
@@ -720,6 +721,7 @@ fn compile_flags(
             classes: f.classes.clone(),
             unattributed_only: f.unattributed_only,
             affects_score: f.affects_score,
+            examples: f.examples.clone(),
             origin: (src.display.clone(), f.id.referenced.line()),
         });
     }
@@ -843,6 +845,42 @@ impl RuleSet {
             scoring,
             texts: texts.clone(),
         })
+    }
+
+    /// Keeps only the flag rules named in `only` (when not empty), drops those in `disable`,
+    /// and sets severities; an id that names no flag rule is a usage error.
+    pub fn select(
+        &mut self,
+        only: &[String],
+        disable: &[String],
+        severities: &[(String, Severity)],
+    ) -> Result<()> {
+        let known: Vec<String> = self.flags.iter().map(|f| f.id.clone()).collect();
+        for id in only
+            .iter()
+            .chain(disable)
+            .chain(severities.iter().map(|(i, _)| i))
+        {
+            if !known.contains(id) {
+                let hint = super::keys::did_you_mean(
+                    id,
+                    &known.iter().map(String::as_str).collect::<Vec<_>>(),
+                )
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "no flag rule has the id `{id}`{hint}"
+                )));
+            }
+        }
+        self.flags
+            .retain(|f| (only.is_empty() || only.contains(&f.id)) && !disable.contains(&f.id));
+        for (id, sev) in severities {
+            if let Some(f) = self.flags.iter_mut().find(|f| &f.id == id) {
+                f.severity = *sev;
+            }
+        }
+        Ok(())
     }
 
     /// The embedded default rule set.

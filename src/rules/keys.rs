@@ -112,10 +112,7 @@ pub fn scan(text: &str) -> Vec<KeyAt> {
         let Some((key, value)) = split_key(rest) else {
             continue;
         };
-        while stack
-            .last()
-            .is_some_and(|f| f.indent >= at && !(f.item && f.indent < at))
-        {
+        while stack.last().is_some_and(|f| f.indent >= at) {
             stack.pop();
         }
         let mut path: Vec<String> = stack.iter().map(|f| f.name.clone()).collect();

@@ -2,6 +2,7 @@
 //! into matchers. Rust holds the mechanisms; the YAML holds every word list and weight.
 
 pub mod compile;
+pub mod fixtures;
 pub mod keys;
 pub mod layer;
 pub mod schema;
@@ -11,6 +12,11 @@ use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 
 pub use compile::RuleSet;
+
+include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+
+/// The guide written next to the rule files by `sourcecheck rules init`.
+pub const EDITOR_README: &str = include_str!("../../rules/README.md");
 
 /// The rule files, in load order. Each is read from the user's folder when present there,
 /// otherwise from the default set embedded in the binary.

@@ -14,6 +14,8 @@ pub enum ParaKind {
     Body,
     /// Trailing boilerplate ("No comments:", "Share this article"): not reported.
     Boilerplate,
+    /// An instruction to sourcecheck in a comment: `<!-- sourcecheck: ignore loaded-label -->`.
+    Directive,
 }
 
 #[derive(Debug, Clone)]
@@ -112,6 +114,40 @@ impl<'a> TextModel<'a> {
             }
         }
         model
+    }
+
+    /// Flag suppressions: `<!-- sourcecheck: ignore ID, ID -->` silences those flags (all
+    /// flags when no id is named) in the next paragraph. Returns (paragraph, ids).
+    pub fn suppressions(&self) -> Vec<(usize, Vec<String>)> {
+        let mut out = Vec::new();
+        for (i, p) in self.paragraphs.iter().enumerate() {
+            if p.kind != ParaKind::Directive {
+                continue;
+            }
+            let inner = self.text[p.start..p.end]
+                .trim()
+                .trim_start_matches("<!--")
+                .trim_end_matches("-->")
+                .trim();
+            let Some(rest) = inner.strip_prefix("sourcecheck:") else {
+                continue;
+            };
+            let Some(ids) = rest.trim().strip_prefix("ignore") else {
+                continue;
+            };
+            let ids: Vec<String> = ids
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect();
+            if let Some(next) =
+                (i + 1..self.paragraphs.len()).find(|&j| self.paragraphs[j].kind == ParaKind::Body)
+            {
+                out.push((next, ids));
+            }
+        }
+        out
     }
 
     /// Lower-case form of a word token.
@@ -341,6 +377,10 @@ fn classify_paragraphs(text: &str, paras: &mut [Paragraph], lang: &Language) {
     let mut leading = true;
     for p in paras.iter_mut() {
         let t = text[p.start..p.end].trim();
+        if t.starts_with("<!--") && t.ends_with("-->") {
+            p.kind = ParaKind::Directive;
+            continue;
+        }
         if lang.boilerplate.iter().any(|re| re.is_match(t)) {
             p.kind = ParaKind::Boilerplate;
             continue;
