@@ -818,10 +818,25 @@ impl RuleSet {
             keep(parse_yaml(&texts.language), bad_keys[2], problems);
         let flags: Option<FlagsFile> = keep(parse_yaml(&texts.flags), bad_keys[3], problems);
         let scoring: Option<ScoringFile> = keep(parse_yaml(&texts.scoring), bad_keys[4], problems);
-        let (sources, cues, language, flags, scoring) =
-            (sources?, cues?, language?, flags?, scoring?);
-        check_scoring(&scoring, &texts.scoring, problems);
-        let mut lang = compile_language(&language, &texts.language, problems);
+        // check every file that could be read, even when another could not
+        if let Some(scoring) = &scoring {
+            check_scoring(scoring, &texts.scoring, problems);
+        }
+        let lang = language
+            .as_ref()
+            .map(|l| compile_language(l, &texts.language, problems));
+        let nationalities = language
+            .as_ref()
+            .map(|l| l.nationalities.clone())
+            .unwrap_or_default();
+        let catalogue = sources
+            .as_ref()
+            .map(|s| compile_catalogue(s, &texts.sources, &nationalities, problems));
+        let flags = flags
+            .as_ref()
+            .map(|f| compile_flags(f, &texts.flags, problems));
+        let (mut lang, catalogue, flags, cues, scoring) =
+            (lang?, catalogue?, flags?, cues?, scoring?);
         let cues = compile_cues(&cues);
         lang.speech_forms = cues
             .by_first
@@ -834,9 +849,6 @@ impl RuleSet {
             })
             .map(|p| p.words[0].clone())
             .collect();
-        let catalogue =
-            compile_catalogue(&sources, &texts.sources, &language.nationalities, problems);
-        let flags = compile_flags(&flags, &texts.flags, problems);
         Some(RuleSet {
             cues,
             catalogue,

@@ -301,6 +301,18 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
             }
             continue;
         }
+        // a comment line (`<!-- sourcecheck: ignore ... -->`) stands alone
+        if trimmed.starts_with("<!--") && trimmed.trim_end().ends_with("-->") {
+            if let Some((s, e, h)) = cur.take() {
+                out.push(para(s, e, h));
+            }
+            out.push(para(
+                line_start + indent,
+                line_start + line.trim_end().len(),
+                false,
+            ));
+            continue;
+        }
         let (marker, heading) = block_marker(trimmed);
         let content_start = line_start + indent + marker;
         let content_end = line_start + line.trim_end().len();
