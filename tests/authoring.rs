@@ -314,8 +314,7 @@ fn list_and_explain_say_where_rules_are_defined() {
     let (code, out, _) = stderr_of(bin().args(["rules", "list"]));
     assert_eq!(code, 0);
     assert!(
-        out.contains(&format!("loaded-label"))
-            && out.contains(&format!("flags.yaml:{flags_line}:")),
+        out.contains("loaded-label") && out.contains(&format!("flags.yaml:{flags_line}:")),
         "{out}"
     );
     assert!(
