@@ -140,10 +140,34 @@ pub fn attribution_flags(r: &RuleSet, m: &TextModel, l: &Linked) -> Vec<Flag> {
                     }
                 }
             }
-            Check::UnattributedSpecific => {}
+            Check::DistantAttribution => {
+                if l.det.inherited {
+                    let src_sentence = m.sentences.partition_point(|s| s.end <= speaker.span.0);
+                    let distance = l.det.sentence.saturating_sub(src_sentence);
+                    if distance > rule.limit.unwrap_or(3) {
+                        push(&distance.to_string(), "", speaker.span);
+                    }
+                }
+            }
+            // article-wide checks run in checks.rs
+            Check::UnattributedSpecific
+            | Check::NameSpellings
+            | Check::TitleInconsistency
+            | Check::LabelAsymmetry
+            | Check::QuoteTwoSpeakers
+            | Check::SingleSource => {}
         }
     }
     out
+}
+
+/// A plain year ("2022", "1996") is a date, not a figure.
+fn is_year(s: &str) -> bool {
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &s[digits.len()..];
+    let continues = rest.starts_with(|c: char| c == '%' || c.is_ascii_digit())
+        || (rest.starts_with([',', '.']) && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
+    digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20")) && !continues
 }
 
 /// The unattributed-specific check: figures and listed words in a claim with no source.
@@ -158,7 +182,12 @@ pub fn unattributed_flags(r: &RuleSet, m: &TextModel, span: (usize, usize)) -> V
         let mut found: Option<(usize, usize)> = None;
         // a figure: digits in the author's voice
         for (i, c) in text.char_indices() {
-            if c.is_ascii_digit() && author_voice(m, span.0 + i) {
+            let at_word_start = i == 0 || !text[..i].ends_with(|p: char| p.is_ascii_alphanumeric());
+            if c.is_ascii_digit()
+                && at_word_start
+                && author_voice(m, span.0 + i)
+                && !is_year(&text[i..])
+            {
                 let end = text[i..]
                     .find(|c: char| {
                         !(c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '%' | '$'))

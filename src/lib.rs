@@ -18,6 +18,7 @@
 //! ```
 
 pub mod authoring;
+pub mod checks;
 pub mod cli;
 pub mod detect;
 pub mod error;
@@ -84,7 +85,7 @@ fn speculation<'t>(m: &'t TextModel, r: &RuleSet, content: &[(usize, usize)]) ->
 pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> ArticleReport {
     let m = TextModel::new(text, &rules.lang);
     let dets = Detector::new(&m, rules).run();
-    let linked = link::link(&m, rules, dets);
+    let (linked, people) = link::link(&m, rules, dets);
     let headline = m
         .paragraphs
         .iter()
@@ -132,6 +133,7 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
                 attribution: None,
                 strength: score::unattributed(rules),
                 flags: fl,
+                risk: None,
             });
             continue;
         }
@@ -204,9 +206,11 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
                 }),
                 strength,
                 flags: fl,
+                risk: None,
             });
         }
     }
+    let reliance = checks::run(&m, rules, &people, &mut claims);
     // inline suppressions: drop the named flags in the paragraph after the marker
     let mut suppressed = 0;
     for (para, ids) in m.suppressions() {
@@ -220,8 +224,12 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
             suppressed += before - c.flags.len();
         }
     }
+    for c in claims.iter_mut() {
+        c.risk = checks::risk(rules, c);
+    }
     let mut summary = Summary {
         suppressed,
+        reliance,
         claims: claims.len(),
         attributed: 0,
         levels: LevelCounts::default(),

@@ -67,15 +67,15 @@ pub struct Resolved {
 
 /// A name found in the text: a catalogue match or a capitalised personal name.
 #[derive(Debug, Clone)]
-struct NameMention {
-    start: usize,
-    end: usize,
+pub struct NameMention {
+    pub start: usize,
+    pub end: usize,
     /// Catalogue entity, if any.
-    entity: Option<usize>,
+    pub entity: Option<usize>,
     /// Canonical full name.
-    full: String,
-    surname: String,
-    titled: bool,
+    pub full: String,
+    pub surname: String,
+    pub titled: bool,
 }
 
 pub struct Linker<'m, 'a, 'r> {
@@ -279,11 +279,19 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
 
     /// Skeleton of a name for transliteration-tolerant comparison (Bagheri ~ Baqeri ~ Baker).
     fn skeleton(&self, name: &str) -> String {
+        skeleton(&self.r.lang, name)
+    }
+}
+
+/// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first
+/// letter, repeats squeezed (Bagheri, Baqeri and Baker all give "bkr").
+pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
+    {
         let lower = name.to_lowercase();
         let mut s = String::new();
         let mut rest = lower.as_str();
         'outer: while !rest.is_empty() {
-            for (variant, canon) in &self.r.lang.transliteration {
+            for (variant, canon) in &lang.transliteration {
                 if let Some(r) = rest.strip_prefix(variant.as_str()) {
                     s.push_str(canon);
                     rest = r;
@@ -307,7 +315,9 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
         }
         out
     }
+}
 
+impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
     /// Resolves a token range to a source.
     pub fn resolve(&self, r: &Range<usize>, earlier: &[(usize, Resolved)]) -> Resolved {
         let m = self.m;
@@ -590,7 +600,7 @@ pub struct Linked {
 
 /// Resolves every detection, then lets a speaker quoted through a conduit keep that conduit
 /// in the next sentences ("Russia Today quoted Peskov ..." then "..., Peskov stated").
-pub fn link(m: &TextModel, r: &RuleSet, dets: Vec<Detection>) -> Vec<Linked> {
+pub fn link(m: &TextModel, r: &RuleSet, dets: Vec<Detection>) -> (Vec<Linked>, Vec<NameMention>) {
     let linker = Linker::new(m, r);
     let mut earlier: Vec<(usize, Resolved)> = Vec::new();
     let mut out: Vec<Linked> = Vec::new();
@@ -623,5 +633,5 @@ pub fn link(m: &TextModel, r: &RuleSet, dets: Vec<Detection>) -> Vec<Linked> {
         }
         out.push(linked);
     }
-    out
+    (out, linker.people)
 }

@@ -126,6 +126,18 @@ pub struct Claim {
     pub attribution: Option<Attribution>,
     pub strength: Strength,
     pub flags: Vec<Flag>,
+    /// For the editor's checklist: critical, high or low (see scoring.yaml `risk:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<&'static str>,
+}
+
+/// How much of the article rests on one source (first hop of the chain).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reliance {
+    pub source: String,
+    pub kind: String,
+    pub claims: usize,
+    pub share: f64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -169,6 +181,8 @@ pub struct Summary {
     pub flags: usize,
     /// Flags silenced by `<!-- sourcecheck: ignore ... -->` markers.
     pub suppressed: usize,
+    /// Attributed claims by the source the author relies on, most first.
+    pub reliance: Vec<Reliance>,
     /// Flag counts by id, sorted by id.
     pub flags_by_id: std::collections::BTreeMap<String, usize>,
 }

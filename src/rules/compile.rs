@@ -570,6 +570,9 @@ pub struct Language {
     pub time_words: HashSet<String>,
     pub quantity_words: HashSet<String>,
     pub grammar: Grammar,
+    /// Rank spellings, each mapped to its group's first spelling (lower case, no periods).
+    pub ranks: Vec<(Vec<String>, String)>,
+    pub role_nouns: Vec<String>,
     pub headline_max_words: usize,
     pub boilerplate: Vec<regex::Regex>,
     /// Past and present forms of the speech verbs that may follow a quotation ("said",
@@ -638,6 +641,22 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
         document_nouns: lower(&file.document_nouns),
         time_words: set(&file.time_words),
         quantity_words: lower(&file.quantity_words),
+        ranks: {
+            let mut r: Vec<(Vec<String>, String)> = Vec::new();
+            for group in &file.ranks {
+                let canon = group.first().map(|g| g.to_string()).unwrap_or_default();
+                for spelling in group {
+                    let words = spelling
+                        .split_whitespace()
+                        .map(|w| w.trim_end_matches('.').to_lowercase())
+                        .collect();
+                    r.push((words, canon.clone()));
+                }
+            }
+            r.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+            r
+        },
+        role_nouns: file.role_nouns.iter().map(|s| s.to_lowercase()).collect(),
         grammar: Grammar {
             articles: lower(&file.grammar.articles),
             determiners: lower(&file.grammar.determiners),
@@ -673,6 +692,8 @@ pub struct CompiledFlag {
     pub unattributed_only: bool,
     pub affects_score: bool,
     pub examples: Examples,
+    pub threshold: Option<f64>,
+    pub limit: Option<usize>,
     /// Where the rule is defined: file and line.
     pub origin: (String, u64),
 }
@@ -722,6 +743,8 @@ fn compile_flags(
             unattributed_only: f.unattributed_only,
             affects_score: f.affects_score,
             examples: f.examples.clone(),
+            threshold: f.threshold,
+            limit: f.limit,
             origin: (src.display.clone(), f.id.referenced.line()),
         });
     }

@@ -246,6 +246,8 @@ fn schema(file: &str) -> &'static [(&'static [&'static str], &'static [&'static 
                     "time_words",
                     "quantity_words",
                     "grammar",
+                    "ranks",
+                    "role_nouns",
                 ],
             ),
             (
@@ -284,6 +286,8 @@ fn schema(file: &str) -> &'static [(&'static [&'static str], &'static [&'static 
                     "unattributed_only",
                     "affects_score",
                     "examples",
+                    "threshold",
+                    "limit",
                 ],
             ),
             (&["flags", "[]", "examples"], &["flags", "passes"]),
@@ -301,8 +305,10 @@ fn schema(file: &str) -> &'static [(&'static [&'static str], &'static [&'static 
                     "hops",
                     "specificity",
                     "integrity",
+                    "risk",
                 ],
             ),
+            (&["risk"], &["critical", "high"]),
             (
                 &["levels"],
                 &["strong", "moderate", "limited", "weak", "unattributed"],

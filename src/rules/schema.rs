@@ -270,6 +270,12 @@ pub struct LanguageFile {
     #[serde(default)]
     pub quantity_words: Vec<String>,
     pub grammar: GrammarWords,
+    /// Ranks and titles that say how senior a person is ("Brig. Gen.", "Major General").
+    #[serde(default)]
+    pub ranks: Vec<Vec<String>>,
+    /// Nouns of office in "the commander of ...", "the chief of staff of ...".
+    #[serde(default)]
+    pub role_nouns: Vec<String>,
 }
 
 /// Function words the detection frames are built on.
@@ -331,6 +337,13 @@ pub struct FlagRule {
     /// Texts the rule must flag and texts it must pass (`sourcecheck rules test`).
     #[serde(default)]
     pub examples: Examples,
+    /// single_source: the share of attributed claims (0..1) at which one source is too much.
+    #[serde(default)]
+    pub threshold: Option<f64>,
+    /// single_source: fewest attributed claims in the article before the check applies;
+    /// distant_attribution: the most sentences between a claim and its source mention.
+    #[serde(default)]
+    pub limit: Option<usize>,
 }
 
 /// A rule's own examples.
@@ -371,6 +384,18 @@ pub enum Check {
     GenericMediaSource,
     NameVariant,
     UnattributedSpecific,
+    /// Article-wide: one person spelt several ways (Bagheri / Baqeri / Baker).
+    NameSpellings,
+    /// Article-wide: one person given different ranks or roles.
+    TitleInconsistency,
+    /// Article-wide: comparable state outlets described with and without a loaded label.
+    LabelAsymmetry,
+    /// Article-wide: the same quotation given to two different speakers.
+    QuoteTwoSpeakers,
+    /// Article-wide: one source carries a large share of the attributed claims.
+    SingleSource,
+    /// A claim whose attribution is carried over from a sentence far away.
+    DistantAttribution,
 }
 
 // ---------------------------------------------------------------- scoring.yaml
@@ -386,6 +411,18 @@ pub struct ScoringFile {
     pub hops: Hops,
     pub specificity: Specificity,
     pub integrity: Integrity,
+    #[serde(default)]
+    pub risk: RiskRules,
+}
+
+/// Which flags make a claim high or critical risk (flag ids of flags.yaml).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskRules {
+    #[serde(default)]
+    pub critical: Vec<String>,
+    #[serde(default)]
+    pub high: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

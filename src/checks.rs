@@ -1,0 +1,526 @@
+//! Checks across the whole article, the ones a standards editor runs by eye: one person
+//! spelt several ways or given different titles, comparable sources labelled unevenly, one
+//! quotation given to two speakers, reliance on a single source, and the risk of each claim.
+//! Every threshold, list and message is in the rule set.
+
+use crate::link::{skeleton, NameMention};
+use crate::model::{Claim, Flag, Reliance, Span};
+use crate::rules::compile::{CompiledFlag, EntityKind};
+use crate::rules::schema::Check;
+use crate::rules::RuleSet;
+use crate::text::{TextModel, TokKind};
+use std::collections::BTreeMap;
+
+fn render(rule: &CompiledFlag, term: &str, source: &str, canonical: &str, count: usize) -> String {
+    rule.message
+        .replace("{term}", term)
+        .replace("{source}", source)
+        .replace("{canonical}", canonical)
+        .replace("{count}", &count.to_string())
+}
+
+fn flag(rule: &CompiledFlag, message: String, span: (usize, usize)) -> Flag {
+    Flag {
+        id: rule.id.clone(),
+        severity: rule.severity.as_str(),
+        message,
+        span: Span {
+            start: span.0,
+            end: span.1,
+        },
+    }
+}
+
+/// Attaches an article-wide flag to the claim that holds `at` (else the first claim).
+fn attach(claims: &mut [Claim], at: usize, f: Flag) {
+    let i = claims
+        .iter()
+        .position(|c| c.span.start <= at && at < c.span.end)
+        .unwrap_or(0);
+    if let Some(c) = claims.get_mut(i) {
+        if !c.flags.iter().any(|x| x.id == f.id && x.span == f.span) {
+            c.flags.push(f);
+            c.flags.sort_by_key(|f| (f.span.start, f.id.clone()));
+        }
+    }
+}
+
+fn place(m: &TextModel, at: usize) -> String {
+    let (l, c) = m.line_col(at);
+    format!("{l}:{c}")
+}
+
+/// One person's mentions: the catalogue entity or the canonical name they resolve to.
+struct Person {
+    canonical: String,
+    entity: Option<usize>,
+    /// (written surname or name, byte span)
+    spellings: Vec<(String, (usize, usize))>,
+}
+
+fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Person> {
+    let mut groups: Vec<Person> = Vec::new();
+    // catalogued people named in the article, by surname, so that an uncatalogued spelling
+    // of the same surname ("Massed Pezeshkian") joins the catalogued person
+    let catalogued: BTreeMap<String, String> = people
+        .iter()
+        .filter_map(|p| p.entity.map(|e| r.catalogue.entities[e].name.clone()))
+        .map(|n| (n.rsplit(' ').next().unwrap_or("").to_string(), n))
+        .collect();
+    for p in people {
+        let written = m.text[p.start..p.end]
+            .trim_end_matches("’s")
+            .trim_end_matches("'s")
+            .to_string();
+        let key = p
+            .entity
+            .map(|e| r.catalogue.entities[e].name.clone())
+            .or_else(|| catalogued.get(&p.surname).cloned())
+            .unwrap_or_else(|| p.full.clone());
+        match groups.iter_mut().find(|g| g.canonical == key) {
+            Some(g) => g.spellings.push((written, (p.start, p.end))),
+            None => groups.push(Person {
+                canonical: key,
+                entity: p.entity,
+                spellings: vec![(written, (p.start, p.end))],
+            }),
+        }
+    }
+    // words elsewhere (quotations too) that look like a garbled surname of a group
+    let lang = &r.lang;
+    let catalogue_words: std::collections::HashSet<&str> = r
+        .catalogue
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .flat_map(|e| e.name.split(' '))
+        .collect();
+    for t in &m.tokens {
+        if t.kind != TokKind::Word {
+            continue;
+        }
+        let w = m.tok_text(t).trim_end_matches("’s").trim_end_matches("'s");
+        if w.chars().count() < 4
+            || !w.chars().next().is_some_and(char::is_uppercase)
+            || catalogue_words.contains(w)
+        {
+            continue;
+        }
+        let sk = skeleton(lang, w);
+        if sk.chars().count() < 3 {
+            continue;
+        }
+        let at = (t.start as usize, t.start as usize + w.len());
+        let mut hit: Option<usize> = None;
+        for (gi, g) in groups.iter().enumerate() {
+            if g.spellings.iter().any(|(_, s)| s.0 <= at.0 && at.1 <= s.1) {
+                hit = None;
+                break;
+            }
+            let surname = g.canonical.rsplit(' ').next().unwrap_or("");
+            let known = g
+                .spellings
+                .iter()
+                .any(|(s, _)| s.rsplit(' ').next() == Some(w))
+                || surname == w;
+            if !known
+                && skeleton(lang, surname) == sk
+                && crate::rules::keys::distance(&surname.to_lowercase(), &w.to_lowercase()) <= 3
+            {
+                hit = Some(gi);
+            }
+        }
+        if let Some(gi) = hit {
+            groups[gi].spellings.push((w.to_string(), at));
+        }
+    }
+    groups
+}
+
+/// The distinct ways a person is written, comparing surnames, and first names when given.
+fn distinct_spellings(r: &RuleSet, g: &Person) -> Vec<(String, Vec<(usize, usize)>)> {
+    let canonical_first: Option<&str> = g
+        .canonical
+        .split(' ')
+        .next()
+        .filter(|_| g.canonical.contains(' '));
+    let canonical_last = g.canonical.rsplit(' ').next().unwrap_or("");
+    let aliases: Vec<&str> = g
+        .entity
+        .map(|e| r.catalogue.entities[e].name.as_str())
+        .into_iter()
+        .collect();
+    let _ = aliases;
+    let mut by: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (written, span) in &g.spellings {
+        let words: Vec<&str> = written.split_whitespace().collect();
+        let last = words.last().copied().unwrap_or("");
+        // the surname as written; a first name only when it differs from the canonical one
+        let key = match (words.len(), canonical_first) {
+            (n, Some(first)) if n >= 2 && words[n - 2] != first && last == canonical_last => {
+                format!("{} {last}", words[n - 2])
+            }
+            _ => last.to_string(),
+        };
+        by.entry(key).or_default().push(*span);
+    }
+    by.into_iter().collect()
+}
+
+fn name_spellings(
+    m: &TextModel,
+    r: &RuleSet,
+    rule: &CompiledFlag,
+    groups: &[Person],
+    claims: &mut [Claim],
+) {
+    for g in groups {
+        let spellings = distinct_spellings(r, g);
+        if spellings.len() < 2 {
+            continue;
+        }
+        let listed: Vec<String> = spellings
+            .iter()
+            .map(|(s, spans)| {
+                format!(
+                    "{s} ({})",
+                    spans
+                        .iter()
+                        .map(|sp| place(m, sp.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        let first_odd = spellings
+            .iter()
+            .filter(|(s, _)| !g.canonical.ends_with(s.as_str()))
+            .flat_map(|(_, spans)| spans.iter())
+            .min()
+            .or_else(|| spellings.iter().flat_map(|(_, s)| s.iter()).min())
+            .copied()
+            .unwrap_or((0, 0));
+        let msg = render(rule, &listed.join(", "), "", &g.canonical, spellings.len());
+        attach(claims, first_odd.0, flag(rule, msg, first_odd));
+    }
+}
+
+/// The rank written right before a mention ("Brig. Gen.", "Major General"), canonical form.
+fn rank_before(m: &TextModel, r: &RuleSet, start: usize) -> Option<String> {
+    let k = m.tokens.partition_point(|t| (t.start as usize) < start);
+    let mut words: Vec<String> = Vec::new();
+    let mut j = k;
+    while j > 0 && words.len() < 4 {
+        let t = &m.tokens[j - 1];
+        if t.kind == TokKind::Word && m.tok_text(t).chars().next().is_some_and(char::is_uppercase) {
+            words.insert(0, m.tok_text(t).trim_end_matches('.').to_lowercase());
+        } else if !(t.kind == TokKind::Punct && m.tok_text(t) == ".") {
+            break;
+        }
+        j -= 1;
+    }
+    // the longest rank spelling that ends the words before the name
+    r.lang
+        .ranks
+        .iter()
+        .find(|(spelling, _)| {
+            words.len() >= spelling.len() && words[words.len() - spelling.len()..] == spelling[..]
+        })
+        .map(|(_, canon)| canon.clone())
+}
+
+/// "the commander of ...": an office named just before the mention or in an appositive.
+fn office_near(m: &TextModel, r: &RuleSet, span: (usize, usize)) -> Option<String> {
+    use crate::error::floor_char_boundary;
+    // only within the mention's own sentence
+    let sentence = m
+        .sentences
+        .iter()
+        .find(|s| s.start <= span.0 && span.0 < s.end.max(s.start + 1));
+    let (s_start, s_end) = sentence.map_or((0, m.text.len()), |s| (s.start, s.end));
+    let from = floor_char_boundary(m.text, span.0.saturating_sub(120).max(s_start));
+    let to = floor_char_boundary(m.text, (span.1 + 120).min(s_end).max(span.1));
+    let before = m.text[from..span.0].to_ascii_lowercase();
+    let after = m.text[span.1..to].to_ascii_lowercase();
+    let after = after.strip_prefix(", ").unwrap_or("");
+    let mut found: Option<(usize, String)> = None;
+    for role in &r.lang.role_nouns {
+        let pat = format!("the {role} of");
+        if after.starts_with(&pat) {
+            return Some(role.clone());
+        }
+        if let Some(i) = before.rfind(&pat) {
+            if found.as_ref().is_none_or(|(j, _)| i > *j) {
+                found = Some((i, role.clone()));
+            }
+        }
+    }
+    found.map(|(_, r)| r)
+}
+
+fn title_inconsistency(
+    m: &TextModel,
+    r: &RuleSet,
+    rule: &CompiledFlag,
+    groups: &[Person],
+    claims: &mut [Claim],
+) {
+    for g in groups {
+        let mut ranks: BTreeMap<String, usize> = BTreeMap::new();
+        let mut offices: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, span) in &g.spellings {
+            if let Some(rank) = rank_before(m, r, span.0) {
+                ranks.entry(rank).or_insert(span.0);
+            }
+            if let Some(office) = office_near(m, r, *span) {
+                offices.entry(office).or_insert(span.0);
+            }
+        }
+        // a bare "General" next to a fuller rank is the same rank written short
+        if ranks.len() > 1 {
+            ranks.remove("General");
+        }
+        let mut parts = Vec::new();
+        if ranks.len() > 1 {
+            parts.push(
+                ranks
+                    .iter()
+                    .map(|(k, at)| format!("{k} ({})", place(m, *at)))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            );
+        }
+        if offices.len() > 1 {
+            parts.push(
+                offices
+                    .iter()
+                    .map(|(k, at)| format!("{k} ({})", place(m, *at)))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            );
+        }
+        if !parts.is_empty() {
+            let at = ranks
+                .values()
+                .chain(offices.values())
+                .copied()
+                .max()
+                .unwrap_or(0);
+            let end = g
+                .spellings
+                .iter()
+                .find(|(_, s)| s.0 >= at)
+                .map_or(at, |(_, s)| s.1);
+            attach(
+                claims,
+                at,
+                flag(
+                    rule,
+                    render(rule, &parts.join("; "), "", &g.canonical, parts.len()),
+                    (at, end.max(at)),
+                ),
+            );
+        }
+    }
+}
+
+fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut [Claim]) {
+    let Some(loaded) = r.flags.iter().find(|f| f.id == "loaded-label").or_else(|| {
+        r.flags
+            .iter()
+            .find(|f| f.check.is_none() && !f.terms.is_empty())
+    }) else {
+        return;
+    };
+    let mut labelled: Vec<(String, (usize, usize))> = Vec::new();
+    let mut plain: Vec<(String, (usize, usize))> = Vec::new();
+    for c in claims.iter() {
+        let Some(a) = &c.attribution else { continue };
+        for h in &a.chain {
+            let state_linked = h.kind == "state_media"
+                || h.status
+                    .is_some_and(|s| s == "deprecated" || s == "generally_unreliable");
+            if !state_linked {
+                continue;
+            }
+            // the hop as written, with the words before it in its noun phrase
+            let start = m.text[..h.start]
+                .rfind([',', '.', ';', '\n'])
+                .map_or(0, |i| i + 1)
+                .max(h.start.saturating_sub(40));
+            let start = crate::error::floor_char_boundary(m.text, start);
+            let phrase = m.text[start..h.end]
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim()
+                .to_string();
+            let lower = phrase.to_lowercase();
+            let has = loaded.terms.iter().any(|t| {
+                lower
+                    .split(|c: char| !c.is_alphanumeric() && c != '-')
+                    .any(|w| w == t)
+            });
+            let entry = (phrase, (h.start, h.end));
+            if has {
+                labelled.push(entry);
+            } else {
+                plain.push(entry);
+            }
+        }
+    }
+    // compare with a named outlet when there is one
+    plain.sort_by_key(|(phrase, _)| phrase.split(' ').count() < 3);
+    if let (Some(l), Some(p)) = (labelled.first(), plain.first()) {
+        let term = format!(
+            "\"{}\" ({}) but \"{}\" ({})",
+            l.0,
+            place(m, l.1 .0),
+            p.0,
+            place(m, p.1 .0)
+        );
+        attach(
+            claims,
+            l.1 .0,
+            flag(rule, render(rule, &term, "", "", 2), l.1),
+        );
+    }
+}
+
+fn normalise(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) {
+    let mut seen: Vec<(String, String, usize)> = Vec::new(); // words, speaker, at
+    let mut found = Vec::new();
+    for c in claims.iter() {
+        let Some(a) = &c.attribution else { continue };
+        if a.directness != "direct_quote" && a.directness != "partial_quote" {
+            continue;
+        }
+        let words = normalise(&m.text[c.content.start..c.content.end]);
+        if words.split(' ').count() < 5 {
+            continue;
+        }
+        let speaker = a
+            .source
+            .resolved
+            .clone()
+            .unwrap_or_else(|| a.source.text.clone());
+        if let Some((_, other, at)) = seen.iter().find(|(w, s, _)| *w == words && *s != speaker) {
+            found.push((
+                c.content.start,
+                c.content.end,
+                format!(
+                    "{other} ({}) and {speaker} ({})",
+                    place(m, *at),
+                    place(m, c.content.start)
+                ),
+            ));
+        }
+        seen.push((words, speaker, c.content.start));
+    }
+    for (s, e, term) in found {
+        attach(
+            claims,
+            s,
+            flag(rule, render(rule, &term, "", "", 2), (s, e)),
+        );
+    }
+}
+
+/// Shares of attributed claims by their first hop (the outlet or source the author relies on).
+pub fn reliance(claims: &[Claim]) -> Vec<Reliance> {
+    let mut by: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
+    let total = claims.iter().filter(|c| c.attribution.is_some()).count();
+    for c in claims {
+        let Some(a) = &c.attribution else { continue };
+        let h = &a.chain[0];
+        let name = h.resolved.clone().unwrap_or_else(|| h.text.to_lowercase());
+        let e = by
+            .entry(name)
+            .or_insert((h.kind.to_string(), 0, c.span.start));
+        e.1 += 1;
+    }
+    let mut out: Vec<Reliance> = by
+        .into_iter()
+        .map(|(source, (kind, claims, _))| Reliance {
+            share: if total > 0 {
+                claims as f64 / total as f64
+            } else {
+                0.0
+            },
+            source,
+            kind,
+            claims,
+        })
+        .collect();
+    out.sort_by(|a, b| b.claims.cmp(&a.claims).then(a.source.cmp(&b.source)));
+    out
+}
+
+fn single_source(rule: &CompiledFlag, rel: &[Reliance], claims: &mut [Claim]) {
+    let total: usize = rel.iter().map(|r| r.claims).sum();
+    let Some(top) = rel.first() else { return };
+    if total < rule.limit.unwrap_or(4) || top.share < rule.threshold.unwrap_or(0.5) {
+        return;
+    }
+    let first = claims.iter().find(|c| {
+        c.attribution.as_ref().is_some_and(|a| {
+            a.chain[0]
+                .resolved
+                .clone()
+                .unwrap_or_else(|| a.chain[0].text.to_lowercase())
+                == top.source
+        })
+    });
+    if let Some(c) = first {
+        let span = (
+            c.attribution.as_ref().unwrap().chain[0].start,
+            c.attribution.as_ref().unwrap().chain[0].end,
+        );
+        let term = format!("{} of {}", top.claims, total);
+        let f = flag(rule, render(rule, &term, &top.source, "", top.claims), span);
+        attach(claims, span.0, f);
+    }
+}
+
+/// Risk of each claim from its flags (scoring.yaml `risk:`): critical, high, or low for an
+/// unattributed claim with neither.
+pub fn risk(r: &RuleSet, c: &Claim) -> Option<&'static str> {
+    let has = |ids: &[String]| c.flags.iter().any(|f| ids.contains(&f.id));
+    if has(&r.scoring.risk.critical) {
+        Some("critical")
+    } else if has(&r.scoring.risk.high) {
+        Some("high")
+    } else if c.attribution.is_none() {
+        Some("low")
+    } else {
+        None
+    }
+}
+
+/// Runs every article-wide check of the rule set; returns the reliance table.
+pub fn run(
+    m: &TextModel,
+    r: &RuleSet,
+    people: &[NameMention],
+    claims: &mut [Claim],
+) -> Vec<Reliance> {
+    let groups = people_groups(m, r, people);
+    let rel = reliance(claims);
+    for rule in &r.flags {
+        match rule.check {
+            Some(Check::NameSpellings) => name_spellings(m, r, rule, &groups, claims),
+            Some(Check::TitleInconsistency) => title_inconsistency(m, r, rule, &groups, claims),
+            Some(Check::LabelAsymmetry) => label_asymmetry(m, r, rule, claims),
+            Some(Check::QuoteTwoSpeakers) => quote_two_speakers(m, rule, claims),
+            Some(Check::SingleSource) => single_source(rule, &rel, claims),
+            _ => {}
+        }
+    }
+    rel
+}
