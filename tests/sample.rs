@@ -273,3 +273,92 @@ fn the_cli_prints_the_table_for_the_sample() {
         "table wider than 100 columns:\n{s}"
     );
 }
+
+#[test]
+fn consistency_checks_and_risk_on_the_sample() {
+    let Some((text, r)) = sample() else { return };
+    let messages = |id: &str| -> Vec<String> {
+        r.claims
+            .iter()
+            .flat_map(|c| c.flags.iter())
+            .filter(|f| f.id == id)
+            .map(|f| f.message.clone())
+            .collect()
+    };
+    let line_col = |needle: &str| -> String {
+        let at = text.find(needle).unwrap();
+        let line = text[..at].matches('\n').count() + 1;
+        let col = text[..at].rfind('\n').map_or(at, |i| at - i - 1);
+        format!("{line}:{}", text[at - col..at].chars().count() + 1)
+    };
+    let spellings = messages("name-spellings");
+    assert_eq!(
+        spellings.len(),
+        3,
+        "three name-variant groups: {spellings:#?}"
+    );
+    let bagheri = spellings
+        .iter()
+        .find(|m| m.contains("Bagheri"))
+        .expect("Bagheri group");
+    for s in ["Bagheri (", "Baqeri (", "Baker ("] {
+        assert!(bagheri.contains(s), "{bagheri}");
+    }
+    assert!(
+        bagheri.contains(&line_col("Baker as saying")),
+        "every position is named: {bagheri}"
+    );
+    let haniyeh = spellings
+        .iter()
+        .find(|m| m.contains("Haniyeh"))
+        .expect("Haniyeh group");
+    assert!(
+        haniyeh.contains("Haniyah (") && haniyeh.contains(&line_col("Haniyah")),
+        "{haniyeh}"
+    );
+    let pezeshkian = spellings
+        .iter()
+        .find(|m| m.contains("Pezeshkian"))
+        .expect("Pezeshkian group");
+    assert!(
+        pezeshkian.contains("Massed Pezeshkian (") && pezeshkian.contains("Masoud Pezeshkian"),
+        "{pezeshkian}"
+    );
+
+    let titles = messages("title-inconsistency");
+    assert_eq!(titles.len(), 1, "{titles:#?}");
+    assert!(
+        titles[0].contains("Brigadier General") && titles[0].contains("Major General"),
+        "{}",
+        titles[0]
+    );
+    assert!(
+        titles[0].contains("commander") && titles[0].contains("chief of staff"),
+        "{}",
+        titles[0]
+    );
+
+    let asym = messages("label-asymmetry");
+    assert_eq!(asym.len(), 1, "{asym:#?}");
+    assert!(
+        asym[0].contains("regime-controlled") && asym[0].contains("Russian news site"),
+        "{}",
+        asym[0]
+    );
+
+    let risk_of = |needle: &str| {
+        r.claims
+            .iter()
+            .find(|c| c.text.contains(needle))
+            .and_then(|c| c.risk)
+            .unwrap_or("none")
+    };
+    assert_eq!(risk_of("primary supplier of drones"), "high");
+    assert_eq!(risk_of("recently completed an"), "high");
+    assert_eq!(risk_of("is preparing to attack Israel"), "critical");
+    assert_eq!(
+        risk_of("cooperating in an increasing way"),
+        "low",
+        "widely known background"
+    );
+}

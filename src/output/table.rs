@@ -66,11 +66,17 @@ fn parts(c: &Claim) -> (String, String, String, String) {
 }
 
 fn level_cells(c: &Claim, style: &TableStyle, narrow: bool) -> (Cell, Cell) {
-    let flags = match c.flags.len() {
-        0 => String::new(),
-        1 => "\n1 flag".to_string(),
-        n => format!("\n{n} flags"),
-    };
+    // the risk and the flags raised, by id (at most three, then a count)
+    let mut flags = String::new();
+    if let Some(risk) = c.risk.filter(|r| *r != "low") {
+        flags.push_str(&format!("\nrisk: {risk}"));
+    }
+    for f in c.flags.iter().take(3) {
+        flags.push_str(&format!("\n!{}", f.id));
+    }
+    if c.flags.len() > 3 {
+        flags.push_str(&format!("\n+{} more", c.flags.len() - 3));
+    }
     let level = if narrow {
         format!("{} {}{flags}", c.strength.score, c.strength.level.as_str())
     } else {
@@ -185,7 +191,7 @@ pub fn render(r: &ArticleReport, style: &TableStyle) -> String {
     // the claim takes what the other columns leave; the others are capped
     let cap = |share: usize, min: u16| Width::Fixed(((w * share / 100) as u16).max(min));
     let caps: &[(usize, usize, u16)] = if narrow {
-        &[(2, 30, 14), (3, 24, 12), (4, 16, 14)]
+        &[(2, 28, 14), (3, 22, 12), (4, 20, 17)]
     } else {
         &[
             (2, 12, 8),
