@@ -117,6 +117,10 @@ pub struct CheckArgs {
     /// Set a flag rule's severity: ID=info|warning|error (repeatable).
     #[arg(long, value_name = "ID=SEVERITY")]
     pub severity: Vec<String>,
+    /// Check claims against the texts of their cited documents in DIR (one file each, with
+    /// optional front matter: outlet, url, date).
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
     /// Print the explanation of claim N of each article instead of the output format.
     #[arg(long, value_name = "N")]
     pub explain: Option<usize>,
@@ -184,6 +188,11 @@ pub fn severities(list: &[String]) -> Result<Vec<(String, crate::rules::schema::
 fn check(args: &CheckArgs) -> Result<i32> {
     let mut rules = rules::load(args.rules.as_deref())?;
     rules.select(&args.only, &args.disable, &severities(&args.severity)?)?;
+    let library = args
+        .sources
+        .as_deref()
+        .map(crate::verify::Library::load)
+        .transpose()?;
     let inputs = input::expand(&args.paths)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = args.format == Format::Table
@@ -229,8 +238,13 @@ fn check(args: &CheckArgs) -> Result<i32> {
     for inp in &inputs {
         let res = input::read(inp, args.input_format, &mut |item| match item {
             Ok(article) => {
-                let report =
-                    crate::analyze_with_meta(&article.id, &article.text, article.meta, &rules);
+                let report = crate::analyze_full(
+                    &article.id,
+                    &article.text,
+                    article.meta,
+                    &rules,
+                    library.as_ref(),
+                );
                 if let Some(level) = args.fail_on {
                     hit |= report.claims.iter().any(|c| c.strength.level <= level);
                 }

@@ -61,6 +61,8 @@ pub struct Detection {
     pub inherited: bool,
     /// A venue or medium is named ("in a statement").
     pub venue: bool,
+    /// The listener of "told": "told Reuters" makes Reuters the channel.
+    pub listener: Option<Range<usize>>,
 }
 
 /// A cue found in a sentence (token range + lexicon entry).
@@ -186,6 +188,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             directness: Directness::DirectQuote,
             inherited: false,
             venue: false,
+            listener: None,
         })
     }
 
@@ -1131,6 +1134,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     directness,
                     inherited: false,
                     venue,
+                    listener: None,
                 });
             }
         }
@@ -1197,6 +1201,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             directness: Directness::DirectQuote,
             inherited: false,
             venue: false,
+            listener: None,
         });
     }
 
@@ -1244,6 +1249,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 pattern: "it is believed that ...",
                 inherited: false,
                 venue: false,
+                listener: None,
             });
         }
     }
@@ -1285,6 +1291,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 directness: self.directness(&[content], false),
                 inherited: false,
                 venue: false,
+                listener: None,
             });
             return;
         }
@@ -1368,6 +1375,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     },
                     inherited: false,
                     venue: false,
+                    listener: None,
                 });
             }
             if self
@@ -1400,6 +1408,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                         pattern: "X cited Y who said",
                         inherited: false,
                         venue: false,
+                        listener: None,
                     });
                 }
             }
@@ -1500,6 +1509,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                             pattern: "Said X, \"...\"",
                             inherited: false,
                             venue: false,
+                            listener: None,
                         });
                     }
                 }
@@ -1521,8 +1531,11 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             source = self.coordinated_source(h.at, sent, prev);
         }
         let source = source?;
+        let mut listener = None;
         if p.listener && !inverted {
+            let from = after;
             after = self.skip_listener(after, sent);
+            listener = self.trim_tokens(from, after).filter(|r| r.len() <= 6);
         }
         if let Some(v) = self.venue_at(after, sent) {
             after = v;
@@ -1562,6 +1575,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             directness,
             inherited: false,
             venue: false,
+            listener,
         })
     }
 
@@ -1831,6 +1845,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             directness: Directness::DirectQuote,
             inherited: true,
             venue: prev.venue,
+            listener: None,
         })
     }
 }

@@ -155,7 +155,9 @@ pub fn attribution_flags(r: &RuleSet, m: &TextModel, l: &Linked) -> Vec<Flag> {
             | Check::TitleInconsistency
             | Check::LabelAsymmetry
             | Check::QuoteTwoSpeakers
-            | Check::SingleSource => {}
+            | Check::SingleSource
+            | Check::QuoteAltered
+            | Check::QuoteNotFound => {}
         }
     }
     out

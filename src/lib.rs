@@ -30,6 +30,7 @@ pub mod output;
 pub mod rules;
 pub mod score;
 pub mod text;
+pub mod verify;
 
 use detect::Detector;
 use link::{Linked, Resolved};
@@ -83,6 +84,110 @@ fn speculation<'t>(m: &'t TextModel, r: &RuleSet, content: &[(usize, usize)]) ->
 
 /// Analyses one article, with its metadata.
 pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> ArticleReport {
+    analyze_full(id, text, meta, rules, None)
+}
+
+/// Checks a claim against the documents of its cited outlets: quotations word for word,
+/// paraphrases by their best passage. Adds the factor and flags it calls for.
+fn verify_claim(m: &TextModel, rules: &RuleSet, lib: &verify::Library, c: &mut Claim) {
+    let Some(a) = &c.attribution else { return };
+    let outlets: Vec<String> = a
+        .chain
+        .iter()
+        .filter(|h| {
+            h.id.is_some()
+                && !matches!(
+                    h.kind,
+                    "person" | "official" | "official_body" | "anonymous" | "weasel"
+                )
+        })
+        .flat_map(|h| [h.resolved.clone(), h.id.clone(), Some(h.text.clone())])
+        .flatten()
+        .collect();
+    if outlets.is_empty() {
+        return;
+    }
+    let w = &rules.scoring.verification;
+    let content = &m.text[c.content.start..c.content.end];
+    let quoted = a.directness == "direct_quote" || a.directness == "partial_quote";
+    let v = if quoted {
+        // the quoted words only
+        let q = m
+            .quote_at(c.content.start)
+            .or_else(|| m.quote_at(c.content.end.saturating_sub(1)));
+        let quote = q.map_or(content, |q| {
+            let (s, e) = m.quotes[q].inner(m.text);
+            &m.text[s..e]
+        });
+        verify::verify_quote(lib, &outlets, quote, w.min_similarity as f64 / 100.0)
+    } else {
+        verify::match_paraphrase(lib, &outlets, content, w.min_overlap as f64 / 100.0)
+    };
+    let Some(v) = v else { return };
+    let source = a.chain[0]
+        .resolved
+        .clone()
+        .unwrap_or_else(|| a.chain[0].text.clone());
+    let (key, points, why) = match v.status {
+        "verified" => (
+            "verification.verified",
+            w.verified,
+            format!("the quotation is in {}'s text", source),
+        ),
+        "altered" => (
+            "verification.altered",
+            w.altered,
+            format!("the quotation differs from {}'s text", source),
+        ),
+        "not_found" => (
+            "verification.not_found",
+            w.not_found,
+            format!("the quotation is not in {}'s documents", source),
+        ),
+        "matched" => (
+            "verification.matched",
+            w.matched,
+            format!("the paraphrase matches a passage of {}", source),
+        ),
+        _ => ("verification.unmatched", 0, String::new()),
+    };
+    if points != 0 {
+        score::adjust(&mut c.strength, key, points, why, rules);
+    }
+    for rule in &rules.flags {
+        let fire = match rule.check {
+            Some(rules::schema::Check::QuoteAltered) => v.status == "altered",
+            Some(rules::schema::Check::QuoteNotFound) => v.status == "not_found",
+            _ => false,
+        };
+        if fire {
+            let message = rule
+                .message
+                .replace("{source}", &source)
+                .replace("{term}", v.diff.as_deref().unwrap_or(""));
+            c.flags.push(Flag {
+                id: rule.id.clone(),
+                severity: rule.severity.as_str(),
+                message,
+                span: Span {
+                    start: c.content.start,
+                    end: c.content.end,
+                },
+            });
+        }
+    }
+    c.verification = Some(v);
+}
+
+/// Analyses one article with its metadata and, when given, the cited documents to check
+/// its claims against.
+pub fn analyze_full(
+    id: &str,
+    text: &str,
+    meta: Meta,
+    rules: &RuleSet,
+    sources: Option<&verify::Library>,
+) -> ArticleReport {
     let m = TextModel::new(text, &rules.lang);
     let dets = Detector::new(&m, rules).run();
     let (linked, people) = link::link(&m, rules, dets);
@@ -134,6 +239,7 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
                 strength: score::unattributed(rules),
                 flags: fl,
                 risk: None,
+                verification: None,
             });
             continue;
         }
@@ -207,7 +313,13 @@ pub fn analyze_with_meta(id: &str, text: &str, meta: Meta, rules: &RuleSet) -> A
                 strength,
                 flags: fl,
                 risk: None,
+                verification: None,
             });
+        }
+    }
+    if let Some(lib) = sources {
+        for c in claims.iter_mut() {
+            verify_claim(&m, rules, lib, c);
         }
     }
     let reliance = checks::run(&m, rules, &people, &mut claims);

@@ -609,6 +609,15 @@ pub fn link(m: &TextModel, r: &RuleSet, dets: Vec<Detection>) -> (Vec<Linked>, V
         for c in &det.conduits {
             chain.push(linker.resolve(c, &earlier));
         }
+        // "X told Reuters": the outlet spoken to is the channel the author relies on
+        if det.conduits.is_empty() {
+            if let Some(l) = &det.listener {
+                let res = linker.resolve(l, &earlier);
+                if matches!(res.kind, SourceKind::Outlet(_)) {
+                    chain.push(res);
+                }
+            }
+        }
         if let Some(s) = &det.source {
             let res = linker.resolve(s, &earlier);
             earlier.push((det.sentence, res.clone()));

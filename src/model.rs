@@ -129,6 +129,9 @@ pub struct Claim {
     /// For the editor's checklist: critical, high or low (see scoring.yaml `risk:`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<&'static str>,
+    /// The claim checked against its cited documents (`check --sources DIR`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<crate::verify::Verification>,
 }
 
 /// How much of the article rests on one source (first hop of the chain).

@@ -50,6 +50,13 @@ fn finish(factors: Vec<Factor>, s: &ScoringFile, attributed: bool) -> Strength {
     }
 }
 
+/// Adds a factor to a finished strength and recomputes its score and level.
+pub fn adjust(s: &mut Strength, rule: &str, value: i32, why: String, r: &RuleSet) {
+    let mut factors = std::mem::take(&mut s.factors);
+    factor(&mut factors, rule, value, why);
+    *s = finish(factors, &r.scoring, true);
+}
+
 /// The strength of a claim with no attribution.
 pub fn unattributed(r: &RuleSet) -> Strength {
     let mut f = Vec::new();

@@ -662,8 +662,23 @@ fn edited_rules_via_env() {
 
 #[test]
 fn directory_argument_is_walked() {
-    let dir = example("");
-    let mut expected = Vec::new();
+    // the example articles, copied, plus one in a subfolder and one file that is not an article
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    for e in std::fs::read_dir(example("")).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::write(
+        dir.join("sub/extra.txt"),
+        "The mayor said the bridge would reopen.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.csv"), "a,b\n").unwrap();
+    let mut expected = vec![dir.join("sub/extra.txt").display().to_string()];
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -306,9 +306,21 @@ fn schema(file: &str) -> &'static [(&'static [&'static str], &'static [&'static 
                     "specificity",
                     "integrity",
                     "risk",
+                    "verification",
                 ],
             ),
             (&["risk"], &["critical", "high"]),
+            (
+                &["verification"],
+                &[
+                    "verified",
+                    "altered",
+                    "not_found",
+                    "matched",
+                    "min_similarity",
+                    "min_overlap",
+                ],
+            ),
             (
                 &["levels"],
                 &["strong", "moderate", "limited", "weak", "unattributed"],

@@ -396,6 +396,10 @@ pub enum Check {
     SingleSource,
     /// A claim whose attribution is carried over from a sentence far away.
     DistantAttribution,
+    /// A quotation that differs from its cited document (`--sources`).
+    QuoteAltered,
+    /// A quotation not found in the documents of its cited outlet (`--sources`).
+    QuoteNotFound,
 }
 
 // ---------------------------------------------------------------- scoring.yaml
@@ -413,6 +417,35 @@ pub struct ScoringFile {
     pub integrity: Integrity,
     #[serde(default)]
     pub risk: RiskRules,
+    #[serde(default)]
+    pub verification: VerificationWeights,
+}
+
+/// Points for claims checked against their cited documents (`check --sources DIR`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationWeights {
+    pub verified: i32,
+    pub altered: i32,
+    pub not_found: i32,
+    pub matched: i32,
+    /// Lowest word alignment (percent) for a quotation to count as altered rather than missing.
+    pub min_similarity: i32,
+    /// Lowest share of words (percent) for a paraphrase to match a passage.
+    pub min_overlap: i32,
+}
+
+impl Default for VerificationWeights {
+    fn default() -> Self {
+        VerificationWeights {
+            verified: 10,
+            altered: -10,
+            not_found: -15,
+            matched: 5,
+            min_similarity: 60,
+            min_overlap: 50,
+        }
+    }
 }
 
 /// Which flags make a claim high or critical risk (flag ids of flags.yaml).
