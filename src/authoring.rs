@@ -195,16 +195,21 @@ fn item_lines(src: &RuleSource, id: &str) -> String {
     };
     let lines: Vec<&str> = src.text.lines().collect();
     let start = k.line - 1;
-    let indent = lines[start].len() - lines[start].trim_start().len();
-    let item_indent = indent.saturating_sub(2);
+    // the item runs until the next line indented no deeper than its "- " marker
+    let marker = lines[start].len() - lines[start].trim_start().len();
     let mut end = start + 1;
     while end < lines.len() {
         let l = lines[end];
         let i = l.len() - l.trim_start().len();
-        if !l.trim().is_empty() && (i <= item_indent) {
+        if !l.trim().is_empty() && !l.trim_start().starts_with('#') && i <= marker {
             break;
         }
         end += 1;
+    }
+    while end > start + 1
+        && (lines[end - 1].trim().is_empty() || lines[end - 1].trim_start().starts_with('#'))
+    {
+        end -= 1;
     }
     lines[start..end]
         .iter()

@@ -95,44 +95,50 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         .filter(|e| e.kind == EntityKind::Person)
         .flat_map(|e| e.name.split(' '))
         .collect();
+    if groups.is_empty() {
+        return groups;
+    }
+    // each group's surname skeleton, computed once
+    let skeletons: Vec<String> = groups
+        .iter()
+        .map(|g| skeleton(lang, g.canonical.rsplit(' ').next().unwrap_or("")))
+        .collect();
+    let mut found: Vec<(usize, String, (usize, usize))> = Vec::new();
     for t in &m.tokens {
         if t.kind != TokKind::Word {
             continue;
         }
         let w = m.tok_text(t).trim_end_matches("’s").trim_end_matches("'s");
-        if w.chars().count() < 4
+        if w.len() < 4
             || !w.chars().next().is_some_and(char::is_uppercase)
             || catalogue_words.contains(w)
         {
             continue;
         }
         let sk = skeleton(lang, w);
-        if sk.chars().count() < 3 {
+        let Some(gi) = skeletons
+            .iter()
+            .position(|x| *x == sk && sk.chars().count() >= 3)
+        else {
             continue;
-        }
+        };
+        let g = &groups[gi];
         let at = (t.start as usize, t.start as usize + w.len());
-        let mut hit: Option<usize> = None;
-        for (gi, g) in groups.iter().enumerate() {
-            if g.spellings.iter().any(|(_, s)| s.0 <= at.0 && at.1 <= s.1) {
-                hit = None;
-                break;
-            }
-            let surname = g.canonical.rsplit(' ').next().unwrap_or("");
-            let known = g
-                .spellings
+        let surname = g.canonical.rsplit(' ').next().unwrap_or("");
+        let inside = g.spellings.iter().any(|(_, s)| s.0 <= at.0 && at.1 <= s.1);
+        let known = surname == w
+            || g.spellings
                 .iter()
-                .any(|(s, _)| s.rsplit(' ').next() == Some(w))
-                || surname == w;
-            if !known
-                && skeleton(lang, surname) == sk
-                && crate::rules::keys::distance(&surname.to_lowercase(), &w.to_lowercase()) <= 3
-            {
-                hit = Some(gi);
-            }
+                .any(|(s, _)| s.rsplit(' ').next() == Some(w));
+        if !inside
+            && !known
+            && crate::rules::keys::distance(&surname.to_lowercase(), &w.to_lowercase()) <= 3
+        {
+            found.push((gi, w.to_string(), at));
         }
-        if let Some(gi) = hit {
-            groups[gi].spellings.push((w.to_string(), at));
-        }
+    }
+    for (gi, w, at) in found {
+        groups[gi].spellings.push((w, at));
     }
     groups
 }

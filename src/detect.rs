@@ -1034,6 +1034,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             if out.len() == before {
                 self.dash_quote(si, &sent, out);
             }
+            if out.len() == before {
+                self.weasel_claims(si, &sent, out);
+            }
             return;
         }
         let venue = self.sentence_has_venue(&sent);
@@ -1072,7 +1075,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 CueKind::Verb => {
                     let prev = out[first_new..].last().and_then(|d| d.source.clone());
                     if let Some(mut d) = self.verb(si, h, &sent, next_hit, prev) {
-                        d.venue = venue;
+                        d.venue = d.venue || venue;
                         out.push(d);
                     }
                 }
@@ -1574,7 +1577,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             },
             directness,
             inherited: false,
-            venue: false,
+            // "told reporters", "told CNN": the listener is the channel
+            venue: listener.is_some(),
             listener,
         })
     }

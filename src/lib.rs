@@ -58,16 +58,24 @@ fn source_out(h: &Resolved, m: &TextModel) -> Source {
     }
 }
 
-/// Is the sentence dated (a time word or a year)?
-fn dated(m: &TextModel, r: &RuleSet, s: &text::Sentence) -> bool {
-    m.tokens[s.tokens.clone()].iter().any(|t| {
-        let w = m.tok_text(t);
-        t.is_word()
-            && (r.lang.time_words.contains(w)
-                || (w.len() == 4
-                    && w.starts_with(['1', '2'])
-                    && w.chars().all(|c| c.is_ascii_digit())))
-    })
+/// Is the attribution dated ("In February, Reuters reported")? A time word or a year in
+/// the sentence but outside what is reported.
+fn dated(m: &TextModel, r: &RuleSet, s: &text::Sentence, content: &[(usize, usize)]) -> bool {
+    m.tokens[s.tokens.clone()]
+        .iter()
+        .filter(|t| {
+            !content
+                .iter()
+                .any(|&(a, b)| a <= t.start as usize && (t.end as usize) <= b)
+        })
+        .any(|t| {
+            let w = m.tok_text(t);
+            t.is_word()
+                && (r.lang.time_words.contains(w)
+                    || (w.len() == 4
+                        && w.starts_with(['1', '2'])
+                        && w.chars().all(|c| c.is_ascii_digit())))
+        })
 }
 
 /// A speculation term in the paraphrased (unquoted) part of a content.
@@ -244,7 +252,6 @@ pub fn analyze_full(
             continue;
         }
         let sentence_flags = flags::term_flags(rules, &m, (s.start, end), true);
-        let is_dated = dated(&m, rules, s);
         for (k, l) in mine.iter().enumerate() {
             let Some(source) = l.chain.last() else {
                 continue;
@@ -257,7 +264,8 @@ pub fn analyze_full(
             } else {
                 speculation(&m, rules, content_parts)
             };
-            let strength = score::attributed(l, &m, rules, is_dated, spec);
+            let strength =
+                score::attributed(l, &m, rules, dated(&m, rules, s, content_parts), spec);
             let mut fl = flags::attribution_flags(rules, &m, l);
             // sentence-level word flags go to the claim whose content holds them, else the first
             for f in &sentence_flags {
