@@ -11,6 +11,15 @@ use crate::rules::{
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Writes to stdout; a closed pipe (`| head`) becomes an I/O error the binary ends quietly on.
+fn say(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("<stdout>", e))
+}
+
 fn texts(dir: Option<&Path>) -> Result<RuleTexts> {
     match dir {
         Some(d) => RuleTexts::from_dir(d),
@@ -26,14 +35,14 @@ pub fn run(cmd: RulesCommand) -> Result<i32> {
         RulesCommand::Test { dir } => test(dir.as_deref()),
         RulesCommand::List { dir } => {
             let rules = RuleSet::compile(&texts(dir.as_deref())?)?;
-            print!("{}", list(&rules));
+            say(&list(&rules))?;
             Ok(0)
         }
         RulesCommand::Explain { id, rules } => {
             let rules = RuleSet::compile(&texts(rules.as_deref())?)?;
             match explain_rule(&rules, &id) {
                 Some(text) => {
-                    print!("{text}");
+                    say(&text)?;
                     Ok(0)
                 }
                 None => Err(Error::Usage(format!("no rule, outlet, person, body, descriptor, cue class or scoring key is called `{id}`"))),
@@ -73,11 +82,15 @@ fn init(dir: &Path, force: bool) -> Result<i32> {
         }
         write_atomic(path, text)?;
     }
-    println!("wrote {} files to {}", files.len(), dir.display());
-    println!(
-        "next: edit them, then `sourcecheck rules validate {0}` and `sourcecheck rules test {0}`",
+    say(&format!(
+        "wrote {} files to {}\n",
+        files.len(),
         dir.display()
-    );
+    ))?;
+    say(&format!(
+        "next: edit them, then `sourcecheck rules validate {0}` and `sourcecheck rules test {0}`\n",
+        dir.display()
+    ))?;
     Ok(0)
 }
 
@@ -100,7 +113,7 @@ fn validate(dir: Option<&Path>) -> Result<i32> {
         |d| d.display().to_string(),
     );
     if problems.is_empty() {
-        println!("{name}: no problems");
+        say(&format!("{name}: no problems\n"))?;
         return Ok(0);
     }
     for p in &problems {
@@ -143,26 +156,28 @@ fn test(dir: Option<&Path>) -> Result<i32> {
         match &o.status {
             Status::Pass => {
                 passed += 1;
-                println!("PASS {} {}", o.place, o.expectation);
+                say(&format!("PASS {} {}\n", o.place, o.expectation))?;
             }
             Status::Fail(why) => {
                 failed += 1;
-                println!("FAIL {} {}{why}", o.place, o.expectation);
+                say(&format!("FAIL {} {}{why}\n", o.place, o.expectation))?;
             }
             Status::Todo => {
                 todo += 1;
-                println!("TODO {} {}", o.place, o.expectation);
+                say(&format!("TODO {} {}\n", o.place, o.expectation))?;
             }
             Status::TodoPasses => {
                 todo += 1;
-                println!(
-                    "TODO {} {} (now passes: remove the todo marker)",
+                say(&format!(
+                    "TODO {} {} (now passes: remove the todo marker)\n",
                     o.place, o.expectation
-                );
+                ))?;
             }
         }
     }
-    println!("\nrules: {passed} passed, {failed} failed, {todo} skipped");
+    say(&format!(
+        "\nrules: {passed} passed, {failed} failed, {todo} skipped\n"
+    ))?;
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
@@ -190,6 +205,12 @@ fn place_of_word(src: &RuleSource, word: &str) -> String {
 
 /// The lines of the item with `id` (for showing a rule as written).
 fn item_lines(src: &RuleSource, id: &str) -> String {
+    // show the item as its author wrote it: in the folder's own file before the base
+    for layer in &src.layers {
+        if keys::find_id(&layer.text, id).is_some() {
+            return item_lines(layer, id);
+        }
+    }
     let Some(k) = keys::find_id(&src.text, id) else {
         return String::new();
     };
@@ -563,7 +584,11 @@ pub fn explain_claim(args: &ExplainArgs) -> Result<i32> {
                 Ok(a) => {
                     let report = crate::analyze_with_meta(&a.id, &a.text, a.meta, &rules);
                     match explanation(&rules, &a.text, &report, args.claim) {
-                        Ok(text) => print!("{text}"),
+                        Ok(text) => {
+                            if let Err(e) = say(&text) {
+                                err = Some(e);
+                            }
+                        }
                         Err(e) => err = Some(e),
                     }
                 }

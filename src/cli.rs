@@ -124,6 +124,9 @@ pub struct CheckArgs {
     /// Print the explanation of claim N of each article instead of the output format.
     #[arg(long, value_name = "N")]
     pub explain: Option<usize>,
+    /// Worker threads (default: all cores). Output is the same whatever the number.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// Runs the command line; returns the exit code.
@@ -185,6 +188,138 @@ pub fn severities(list: &[String]) -> Result<Vec<(String, crate::rules::schema::
         .collect()
 }
 
+/// What a run has met so far.
+struct Run {
+    errors: usize,
+    hit: bool,
+    io_error: Option<Error>,
+}
+
+/// A progress bar on stderr for long runs on a terminal; nothing otherwise.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(inputs: &[input::Input]) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let total: u64 = inputs
+            .iter()
+            .map(|i| match i {
+                input::Input::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+                input::Input::Stdin => 0,
+            })
+            .sum();
+        let stdin = inputs.iter().any(|i| matches!(i, input::Input::Stdin));
+        if total < 4 << 20 && !stdin {
+            return Progress(None); // short runs need no bar
+        }
+        let bar = if stdin {
+            indicatif::ProgressBar::new_spinner()
+        } else {
+            indicatif::ProgressBar::new(total)
+        };
+        let template = if stdin {
+            "{spinner} {msg} {bytes} read, {bytes_per_sec}, {elapsed}"
+        } else {
+            "{bar:30} {msg} {bytes}/{total_bytes}, {bytes_per_sec}, eta {eta}"
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        Progress(Some(bar))
+    }
+    fn advance(&self, articles: usize, bytes: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(bytes);
+            let done = b
+                .message()
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0)
+                + articles;
+            b.set_message(format!("{done} articles"));
+        }
+    }
+    fn println(&self, line: &str) {
+        match &self.0 {
+            Some(b) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Analyses a batch in parallel and writes the results in order.
+#[allow(clippy::too_many_arguments)]
+fn flush(
+    batch: &mut Vec<Result<input::Article>>,
+    pool: &rayon::ThreadPool,
+    args: &CheckArgs,
+    rules: &crate::rules::RuleSet,
+    library: Option<&crate::verify::Library>,
+    writer: &mut Writer<Box<dyn Write>>,
+    run: &mut Run,
+    progress: &Progress,
+) {
+    use rayon::prelude::*;
+    if batch.is_empty() || run.io_error.is_some() {
+        batch.clear();
+        return;
+    }
+    let items = std::mem::take(batch);
+    let bytes: u64 = items
+        .iter()
+        .map(|i| i.as_ref().map_or(0, |a| a.text.len() as u64))
+        .sum();
+    let count = items.len();
+    let results: Vec<Result<(crate::model::ArticleReport, Option<String>)>> = pool.install(|| {
+        items
+            .into_par_iter()
+            .map(|item| {
+                let a = item?;
+                let report = crate::analyze_full(&a.id, &a.text, a.meta, rules, library);
+                let explained = args.explain.map(|n| {
+                    crate::authoring::explanation(rules, &a.text, &report, n)
+                        .unwrap_or_else(|e| format!("{}: {e}\n", a.id))
+                });
+                Ok((report, explained))
+            })
+            .collect()
+    });
+    for r in results {
+        match r {
+            Ok((report, explained)) => {
+                if let Some(level) = args.fail_on {
+                    run.hit |= report.claims.iter().any(|c| c.strength.level <= level);
+                }
+                let written = match explained {
+                    Some(text) => std::io::stdout().write_all(text.as_bytes()),
+                    None => writer.write(&report),
+                };
+                if let Err(e) = written {
+                    run.io_error = Some(Error::io(
+                        args.output.clone().unwrap_or_else(|| "<stdout>".into()),
+                        e,
+                    ));
+                    return;
+                }
+            }
+            Err(e) => {
+                run.errors += 1;
+                progress.println(&format!("sourcecheck: {e}"));
+            }
+        }
+    }
+    progress.advance(count, bytes);
+}
+
 fn check(args: &CheckArgs) -> Result<i32> {
     let mut rules = rules::load(args.rules.as_deref())?;
     rules.select(&args.only, &args.disable, &severities(&args.severity)?)?;
@@ -232,48 +367,72 @@ fn check(args: &CheckArgs) -> Result<i32> {
         ),
     };
     let mut writer = Writer::new(sink, args.format, style);
-    let mut errors = 0usize;
-    let mut hit = false;
-    let mut io_error: Option<Error> = None;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
+    let progress = Progress::new(&inputs);
+    let mut run = Run {
+        errors: 0,
+        hit: false,
+        io_error: None,
+    };
+    // articles are read in batches, analysed in parallel, and written in input order, so a
+    // corpus streams in bounded memory and the output does not depend on the thread count
+    let mut batch: Vec<Result<input::Article>> = Vec::new();
     for inp in &inputs {
-        let res = input::read(inp, args.input_format, &mut |item| match item {
-            Ok(article) => {
-                let report = crate::analyze_full(
-                    &article.id,
-                    &article.text,
-                    article.meta,
+        // stdin streams article by article (a pipeline sees each result at once); files and
+        // corpora go in batches that keep every core busy
+        let stdin = matches!(inp, input::Input::Stdin);
+        let batch_size = if stdin { 1 } else { 32 * jobs };
+        let res = input::read(inp, args.input_format, &mut |item| {
+            batch.push(item);
+            if batch.len() >= batch_size {
+                flush(
+                    &mut batch,
+                    &pool,
+                    args,
                     &rules,
                     library.as_ref(),
+                    &mut writer,
+                    &mut run,
+                    &progress,
                 );
-                if let Some(level) = args.fail_on {
-                    hit |= report.claims.iter().any(|c| c.strength.level <= level);
+                if stdin {
+                    if let Err(e) = writer.flush() {
+                        run.io_error = Some(Error::io("<stdout>", e));
+                    }
                 }
-                if let Err(e) = writer.write(&report) {
-                    io_error = Some(Error::io(
-                        args.output.clone().unwrap_or_else(|| "<stdout>".into()),
-                        e,
-                    ));
-                    return false;
-                }
-                true
             }
-            Err(e) => {
-                errors += 1;
-                eprintln!("sourcecheck: {e}");
-                true
-            }
+            run.io_error.is_none()
         });
-        if let Some(e) = io_error.take() {
+        flush(
+            &mut batch,
+            &pool,
+            args,
+            &rules,
+            library.as_ref(),
+            &mut writer,
+            &mut run,
+            &progress,
+        );
+        if let Some(e) = run.io_error.take() {
             if let Some((tmp, _)) = &temp {
                 let _ = std::fs::remove_file(tmp);
             }
             return Err(e);
         }
         if let Err(e) = res {
-            errors += 1;
-            eprintln!("sourcecheck: {e}");
+            run.errors += 1;
+            progress.println(&format!("sourcecheck: {e}"));
         }
     }
+    progress.finish();
+    let (errors, hit) = (run.errors, run.hit);
     let target = args.output.clone().unwrap_or_else(|| "<stdout>".into());
     writer.finish().map_err(|e| Error::io(&target, e))?;
     if let Some((tmp, path)) = temp {

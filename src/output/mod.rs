@@ -59,6 +59,11 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
+    /// Pushes what is written so far to the sink (streaming runs).
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
     /// Closes the document (JSON) and flushes.
     pub fn finish(mut self) -> std::io::Result<W> {
         if self.format == Format::Json {

@@ -858,6 +858,23 @@ impl RuleSet {
         let flags = flags
             .as_ref()
             .map(|f| compile_flags(f, &texts.flags, problems));
+        // risk lists name flag rules
+        if let (Some(f), Some(sc)) = (&flags, &scoring) {
+            for id in sc.risk.critical.iter().chain(&sc.risk.high) {
+                if !f.iter().any(|x| &x.id == id) {
+                    let at = super::keys::find_word(&texts.scoring.text, id).map_or_else(
+                        || texts.scoring.locate(1, 1),
+                        |(l, c)| texts.scoring.locate(l, c),
+                    );
+                    problems.push(Error::Rule {
+                        at,
+                        message: format!(
+                            "risk names `{id}`, which is not the id of a flag rule in flags.yaml"
+                        ),
+                    });
+                }
+            }
+        }
         let (mut lang, catalogue, flags, cues, scoring) =
             (lang?, catalogue?, flags?, cues?, scoring?);
         let cues = compile_cues(&cues);

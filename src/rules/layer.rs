@@ -100,6 +100,12 @@ fn base_text(name: &str, extends: &str, dir: &Path, depth: usize) -> Result<Rule
         return Ok(RuleSource::new(format!("<default>/{name}"), text));
     }
     let folder: PathBuf = dir.join(extends);
+    if !folder.is_dir() {
+        return Err(Error::RuleFolder {
+            path: dir.join(name).display().to_string(),
+            message: format!("`extends: {extends}` names no folder (use `default` or a folder path relative to this one)"),
+        });
+    }
     let path = folder.join(name);
     if !path.exists() {
         // the base folder has no such file: it stands on the default
