@@ -251,10 +251,17 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 i += 1;
                 continue;
             }
-            let words: Vec<&str> = (i..sent.end.min(i + 4))
-                .map_while(|k| self.word(k).filter(|_| !self.m.tokens[k].quoted()))
-                .collect();
-            if let Some(p) = self.r.cues.longest_at(&words) {
+            // the longest cue phrase starting here, compared word by word without allocating
+            let Some(candidates) = self.word(i).and_then(|w| self.r.cues.by_first.get(w)) else {
+                i += 1;
+                continue;
+            };
+            let matches = |p: &CuePhrase| {
+                p.words.iter().enumerate().all(|(j, w)| {
+                    i + j < sent.end && !self.m.tokens[i + j].quoted() && self.word(i + j) == Some(w.as_str())
+                })
+            };
+            if let Some(p) = candidates.iter().find(|p| matches(p)) {
                 if self.plausible(i, p, sent) {
                     hits.push(Hit {
                         at: i,

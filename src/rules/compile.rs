@@ -5,7 +5,7 @@ use super::schema::*;
 use super::{parse_yaml, rule_error_at, RuleSource, RuleTexts};
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A compiled, validated rule set, ready for analysis. Cheap to share across threads.
 #[derive(Debug)]
@@ -317,6 +317,7 @@ pub struct Catalogue {
 
 fn automaton(patterns: &[String], case_insensitive: bool) -> AhoCorasick {
     AhoCorasickBuilder::new()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(case_insensitive)
         .build(patterns)
@@ -353,7 +354,7 @@ fn compile_catalogue(
     let mut name_targets = Vec::new();
     let mut phrases: Vec<String> = Vec::new();
     let mut phrase_targets = Vec::new();
-    let mut seen: HashMap<String, (u64, u64)> = HashMap::new();
+    let mut seen: HashMap<String, (u64, u64)> = HashMap::default();
     let mut check_id = |id: &Sp, problems: &mut Vec<Error>| -> String {
         let v = id.value.trim().to_string();
         if v.is_empty()
@@ -674,7 +675,7 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
         headline_max_words: file.headline_max_words,
         boilerplate,
         transliteration,
-        speech_forms: HashSet::new(),
+        speech_forms: HashSet::default(),
     }
 }
 

@@ -265,8 +265,13 @@ impl<'a> TextModel<'a> {
     fn push(&mut self, start: usize, end: usize, kind: TokKind) {
         let lo_start = self.lower.len() as u32;
         if kind == TokKind::Word {
-            for c in self.text[start..end].chars() {
-                self.lower.extend(c.to_lowercase());
+            let w = &self.text[start..end];
+            if w.is_ascii() {
+                self.lower.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                for c in w.chars() {
+                    self.lower.extend(c.to_lowercase());
+                }
             }
         }
         let quote = self.quote_at(start).map(|q| q as u32);
