@@ -103,6 +103,18 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         .iter()
         .map(|g| skeleton(lang, g.canonical.rsplit(' ').next().unwrap_or("")))
         .collect();
+    // a skeleton keeps the (transliterated) first letter: other words are skipped cheaply
+    let firsts: std::collections::HashSet<char> =
+        skeletons.iter().filter_map(|s| s.chars().next()).collect();
+    let first_class = |c: char| -> Option<char> {
+        let lower = c.to_lowercase().next()?;
+        let mapped = lang
+            .transliteration
+            .iter()
+            .find(|(v, _)| v.chars().count() == 1 && v.starts_with(lower))
+            .and_then(|(_, canon)| canon.chars().next());
+        Some(mapped.unwrap_or(lower))
+    };
     let mut found: Vec<(usize, String, (usize, usize))> = Vec::new();
     for t in &m.tokens {
         if t.kind != TokKind::Word {
@@ -112,6 +124,14 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         if w.len() < 4
             || !w.chars().next().is_some_and(char::is_uppercase)
             || catalogue_words.contains(w)
+        {
+            continue;
+        }
+        if !w
+            .chars()
+            .next()
+            .and_then(first_class)
+            .is_some_and(|c| firsts.contains(&c))
         {
             continue;
         }
@@ -249,13 +269,15 @@ fn office_near(m: &TextModel, r: &RuleSet, span: (usize, usize)) -> Option<Strin
     let before = m.text[from..span.0].to_ascii_lowercase();
     let after = m.text[span.1..to].to_ascii_lowercase();
     let after = after.strip_prefix(", ").unwrap_or("");
+    if !before.contains("the ") && !after.starts_with("the ") {
+        return None;
+    }
     let mut found: Option<(usize, String)> = None;
-    for role in &r.lang.role_nouns {
-        let pat = format!("the {role} of");
-        if after.starts_with(&pat) {
+    for (role, pat) in r.lang.role_nouns.iter().zip(&r.lang.role_patterns) {
+        if after.starts_with(pat.as_str()) {
             return Some(role.clone());
         }
-        if let Some(i) = before.rfind(&pat) {
+        if let Some(i) = before.rfind(pat.as_str()) {
             if found.as_ref().is_none_or(|(j, _)| i > *j) {
                 found = Some((i, role.clone()));
             }
@@ -271,7 +293,7 @@ fn title_inconsistency(
     groups: &[Person],
     claims: &mut [Claim],
 ) {
-    for g in groups {
+    for g in groups.iter().filter(|g| g.spellings.len() > 1) {
         let mut ranks: BTreeMap<String, usize> = BTreeMap::new();
         let mut offices: BTreeMap<String, usize> = BTreeMap::new();
         for (_, span) in &g.spellings {

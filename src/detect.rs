@@ -258,7 +258,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             };
             let matches = |p: &CuePhrase| {
                 p.words.iter().enumerate().all(|(j, w)| {
-                    i + j < sent.end && !self.m.tokens[i + j].quoted() && self.word(i + j) == Some(w.as_str())
+                    i + j < sent.end
+                        && !self.m.tokens[i + j].quoted()
+                        && self.word(i + j) == Some(w.as_str())
                 })
             };
             if let Some(p) = candidates.iter().find(|p| matches(p)) {

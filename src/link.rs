@@ -287,7 +287,12 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
 /// letter, repeats squeezed (Bagheri, Baqeri and Baker all give "bkr").
 pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
     {
-        let lower = name.to_lowercase();
+        // accents and other scripts folded to ASCII first (Rouhani ~ Rūḥānī, Müller ~ Muller)
+        let lower = if name.is_ascii() {
+            name.to_lowercase()
+        } else {
+            deunicode::deunicode(name).to_lowercase()
+        };
         let mut s = String::new();
         let mut rest = lower.as_str();
         'outer: while !rest.is_empty() {

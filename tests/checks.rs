@@ -105,3 +105,15 @@ fn reliance_on_one_source_is_summarised_and_flagged() {
         messages(&r, "single-source")
     );
 }
+
+#[test]
+fn accented_spellings_of_one_name_are_grouped() {
+    let r = analyze("Economy minister Jonas Mueller said the budget was final.\n\nMüller said the rail plan would follow in June.\n");
+    let m = messages(&r, "name-spellings");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].contains("Mueller (") && m[0].contains("Müller ("),
+        "{}",
+        m[0]
+    );
+}

@@ -574,6 +574,8 @@ pub struct Language {
     /// Rank spellings, each mapped to its group's first spelling (lower case, no periods).
     pub ranks: Vec<(Vec<String>, String)>,
     pub role_nouns: Vec<String>,
+    /// "the {role} of", one per role noun.
+    pub role_patterns: Vec<String>,
     pub headline_max_words: usize,
     pub boilerplate: Vec<regex::Regex>,
     /// Past and present forms of the speech verbs that may follow a quotation ("said",
@@ -658,6 +660,11 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
             r
         },
         role_nouns: file.role_nouns.iter().map(|s| s.to_lowercase()).collect(),
+        role_patterns: file
+            .role_nouns
+            .iter()
+            .map(|s| format!("the {} of", s.to_lowercase()))
+            .collect(),
         grammar: Grammar {
             articles: lower(&file.grammar.articles),
             determiners: lower(&file.grammar.determiners),

@@ -267,7 +267,8 @@ impl<'a> TextModel<'a> {
         if kind == TokKind::Word {
             let w = &self.text[start..end];
             if w.is_ascii() {
-                self.lower.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                self.lower
+                    .extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
             } else {
                 for c in w.chars() {
                     self.lower.extend(c.to_lowercase());
