@@ -75,11 +75,13 @@ struct Hit<'r> {
 pub struct Detector<'m, 'a, 'r> {
     pub m: &'m TextModel<'a>,
     pub r: &'r RuleSet,
+    /// The article's catalogue and word-list matches, found once.
+    pub scan: &'m crate::scan::DocScan,
 }
 
 impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
-    pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet) -> Self {
-        Detector { m, r }
+    pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet, scan: &'m crate::scan::DocScan) -> Self {
+        Detector { m, r, scan }
     }
 
     /// The function-word sets of language.yaml.
@@ -581,7 +583,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     fn catalogue_phrase_in(&self, r: &Range<usize>) -> bool {
         let (s, e) = self.bytes(r);
-        self.r.catalogue.phrases.find(&self.m.text[s..e]).is_some()
+        self.scan.phrases_in(s, e).iter().any(|&(_, pe, _)| pe <= e)
     }
 
     /// A name or noun phrase starting at token k, to the right (inverted speakers, and
@@ -1225,12 +1227,11 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             self.m.tokens[sent.end - 1].end as usize,
         );
         let cat = &self.r.catalogue;
-        for x in cat.phrases.find_iter(&self.m.text[s0..e0]) {
-            let ent = &cat.entities[cat.phrase_targets[x.pattern().as_usize()].entity];
+        for &(ps, pe, entity) in self.scan.phrases_in(s0, e0) {
+            let ent = &cat.entities[entity];
             if ent.kind != crate::rules::compile::EntityKind::Weasel {
                 continue;
             }
-            let (ps, pe) = (s0 + x.start(), s0 + x.end());
             let first = self.m.tokens.partition_point(|t| (t.start as usize) < ps);
             let last = self.m.tokens.partition_point(|t| (t.end as usize) <= pe);
             let whole_words = first < last

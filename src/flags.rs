@@ -3,9 +3,9 @@
 
 use crate::link::{Linked, SourceKind};
 use crate::model::{Flag, Span};
-use crate::rules::compile::CompiledFlag;
 use crate::rules::schema::Check;
 use crate::rules::RuleSet;
+use crate::scan::DocScan;
 use crate::text::TextModel;
 
 fn render(msg: &str, term: &str, source: &str, canonical: &str) -> String {
@@ -14,25 +14,18 @@ fn render(msg: &str, term: &str, source: &str, canonical: &str) -> String {
         .replace("{canonical}", canonical)
 }
 
-fn bounded(text: &str, s: usize, e: usize) -> bool {
-    text[..s]
-        .chars()
-        .next_back()
-        .is_none_or(|c| !c.is_alphanumeric())
-        && text[e..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric())
-}
-
-/// Word-list matches of one rule inside [s, e), in the author's voice.
-pub fn term_matches(rule: &CompiledFlag, m: &TextModel, s: usize, e: usize) -> Vec<(usize, usize)> {
-    let Some(ac) = &rule.matcher else {
-        return Vec::new();
-    };
-    ac.find_iter(&m.text[s..e])
-        .map(|x| (s + x.start(), s + x.end()))
-        .filter(|&(a, b)| bounded(m.text, a, b) && author_voice(m, a))
+/// Word-list matches of rule number `idx` inside [s, e), in the author's voice.
+pub fn term_matches(
+    scan: &DocScan,
+    idx: usize,
+    m: &TextModel,
+    s: usize,
+    e: usize,
+) -> Vec<(usize, usize)> {
+    scan.terms_in(idx, s, e)
+        .iter()
+        .copied()
+        .filter(|&(a, b)| b <= e && author_voice(m, a))
         .collect()
 }
 
@@ -46,13 +39,19 @@ pub fn author_voice(m: &TextModel, at: usize) -> bool {
 }
 
 /// Flags from word lists for a sentence span; `attributed` tells whether the claim has a source.
-pub fn term_flags(r: &RuleSet, m: &TextModel, span: (usize, usize), attributed: bool) -> Vec<Flag> {
+pub fn term_flags(
+    r: &RuleSet,
+    scan: &DocScan,
+    m: &TextModel,
+    span: (usize, usize),
+    attributed: bool,
+) -> Vec<Flag> {
     let mut out = Vec::new();
-    for rule in &r.flags {
+    for (idx, rule) in r.flags.iter().enumerate() {
         if rule.check.is_some() || (rule.unattributed_only && attributed) {
             continue;
         }
-        for (a, b) in term_matches(rule, m, span.0, span.1) {
+        for (a, b) in term_matches(scan, idx, m, span.0, span.1) {
             out.push(Flag {
                 id: rule.id.clone(),
                 severity: rule.severity.as_str(),
@@ -173,12 +172,18 @@ fn is_year(s: &str) -> bool {
 }
 
 /// The unattributed-specific check: figures and listed words in a claim with no source.
-pub fn unattributed_flags(r: &RuleSet, m: &TextModel, span: (usize, usize)) -> Vec<Flag> {
+pub fn unattributed_flags(
+    r: &RuleSet,
+    scan: &DocScan,
+    m: &TextModel,
+    span: (usize, usize),
+) -> Vec<Flag> {
     let mut out = Vec::new();
-    for rule in r
+    for (idx, rule) in r
         .flags
         .iter()
-        .filter(|f| f.check == Some(Check::UnattributedSpecific))
+        .enumerate()
+        .filter(|(_, f)| f.check == Some(Check::UnattributedSpecific))
     {
         let text = &m.text[span.0..span.1];
         let mut found: Option<(usize, usize)> = None;
@@ -201,7 +206,9 @@ pub fn unattributed_flags(r: &RuleSet, m: &TextModel, span: (usize, usize)) -> V
             }
         }
         if found.is_none() {
-            found = term_matches(rule, m, span.0, span.1).into_iter().next();
+            found = term_matches(scan, idx, m, span.0, span.1)
+                .into_iter()
+                .next();
         }
         if let Some((a, b)) = found {
             out.push(Flag {

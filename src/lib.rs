@@ -28,6 +28,7 @@ pub mod link;
 pub mod model;
 pub mod output;
 pub mod rules;
+pub mod scan;
 pub mod score;
 pub mod text;
 pub mod verify;
@@ -79,10 +80,15 @@ fn dated(m: &TextModel, r: &RuleSet, s: &text::Sentence, content: &[(usize, usiz
 }
 
 /// A speculation term in the paraphrased (unquoted) part of a content.
-fn speculation<'t>(m: &'t TextModel, r: &RuleSet, content: &[(usize, usize)]) -> Option<&'t str> {
-    for rule in r.flags.iter().filter(|f| f.affects_score) {
+fn speculation<'t>(
+    m: &'t TextModel,
+    r: &RuleSet,
+    scan: &scan::DocScan,
+    content: &[(usize, usize)],
+) -> Option<&'t str> {
+    for (idx, _) in r.flags.iter().enumerate().filter(|(_, f)| f.affects_score) {
         for &(s, e) in content {
-            if let Some((a, b)) = flags::term_matches(rule, m, s, e).into_iter().next() {
+            if let Some((a, b)) = flags::term_matches(scan, idx, m, s, e).into_iter().next() {
                 return Some(&m.text[a..b]);
             }
         }
@@ -197,8 +203,9 @@ pub fn analyze_full(
     sources: Option<&verify::Library>,
 ) -> ArticleReport {
     let m = TextModel::new(text, &rules.lang);
-    let dets = Detector::new(&m, rules).run();
-    let (linked, people) = link::link(&m, rules, dets);
+    let scan = scan::DocScan::new(text, rules);
+    let dets = Detector::new(&m, rules, &scan).run();
+    let (linked, people) = link::link(&m, rules, &scan, dets);
     let headline = m
         .paragraphs
         .iter()
@@ -229,8 +236,13 @@ pub fn analyze_full(
             end,
         };
         if mine.is_empty() {
-            let mut fl = flags::term_flags(rules, &m, (s.start, s.end), false);
-            fl.extend(flags::unattributed_flags(rules, &m, (s.start, s.end)));
+            let mut fl = flags::term_flags(rules, &scan, &m, (s.start, s.end), false);
+            fl.extend(flags::unattributed_flags(
+                rules,
+                &scan,
+                &m,
+                (s.start, s.end),
+            ));
             fl.sort_by_key(|f| (f.span.start, f.id.clone()));
             claims.push(Claim {
                 index: 0,
@@ -251,7 +263,7 @@ pub fn analyze_full(
             });
             continue;
         }
-        let sentence_flags = flags::term_flags(rules, &m, (s.start, end), true);
+        let sentence_flags = flags::term_flags(rules, &scan, &m, (s.start, end), true);
         for (k, l) in mine.iter().enumerate() {
             let Some(source) = l.chain.last() else {
                 continue;
@@ -262,7 +274,7 @@ pub fn analyze_full(
             let spec = if l.det.directness == detect::Directness::DirectQuote {
                 None
             } else {
-                speculation(&m, rules, content_parts)
+                speculation(&m, rules, &scan, content_parts)
             };
             let strength =
                 score::attributed(l, &m, rules, dated(&m, rules, s, content_parts), spec);

@@ -89,49 +89,18 @@ pub struct Linker<'m, 'a, 'r> {
     people: Vec<NameMention>,
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-fn bounded(text: &str, s: usize, e: usize) -> bool {
-    let before_ok = text[..s]
-        .chars()
-        .next_back()
-        .is_none_or(|c| !is_word_char(c));
-    let after_ok = text[e..].chars().next().is_none_or(|c| !is_word_char(c));
-    before_ok && after_ok
-}
-
 impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
-    pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet) -> Self {
-        let text = m.text;
-        let cat = &r.catalogue;
-        let mut raw: Vec<(usize, usize, usize, bool)> = cat
-            .names
-            .find_iter(text)
-            .filter(|x| bounded(text, x.start(), x.end()))
-            .map(|x| {
-                let t = cat.name_targets[x.pattern().as_usize()];
-                (x.start(), x.end(), t.entity, t.short)
-            })
-            .collect();
+    pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet, scan: &crate::scan::DocScan) -> Self {
+        // short aliases ("The Times") count only when the outlet is also named in full
         let named: std::collections::HashSet<usize> =
-            raw.iter().filter(|x| !x.3).map(|x| x.2).collect();
-        raw.retain(|x| !x.3 || named.contains(&x.2));
-        let names: Vec<(usize, usize, usize)> =
-            raw.into_iter().map(|(s, e, en, _)| (s, e, en)).collect();
-        let phrases = cat
-            .phrases
-            .find_iter(text)
-            .filter(|x| bounded(text, x.start(), x.end()))
-            .map(|x| {
-                (
-                    x.start(),
-                    x.end(),
-                    cat.phrase_targets[x.pattern().as_usize()].entity,
-                )
-            })
+            scan.names.iter().filter(|x| !x.3).map(|x| x.2).collect();
+        let names: Vec<(usize, usize, usize)> = scan
+            .names
+            .iter()
+            .filter(|x| !x.3 || named.contains(&x.2))
+            .map(|&(s, e, en, _)| (s, e, en))
             .collect();
+        let phrases = scan.phrases.clone();
         let mut linker = Linker {
             m,
             r,
@@ -605,8 +574,13 @@ pub struct Linked {
 
 /// Resolves every detection, then lets a speaker quoted through a conduit keep that conduit
 /// in the next sentences ("Russia Today quoted Peskov ..." then "..., Peskov stated").
-pub fn link(m: &TextModel, r: &RuleSet, dets: Vec<Detection>) -> (Vec<Linked>, Vec<NameMention>) {
-    let linker = Linker::new(m, r);
+pub fn link(
+    m: &TextModel,
+    r: &RuleSet,
+    scan: &crate::scan::DocScan,
+    dets: Vec<Detection>,
+) -> (Vec<Linked>, Vec<NameMention>) {
+    let linker = Linker::new(m, r, scan);
     let mut earlier: Vec<(usize, Resolved)> = Vec::new();
     let mut out: Vec<Linked> = Vec::new();
     for det in dets {
