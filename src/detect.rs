@@ -664,6 +664,15 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         if t.quote.is_some() {
             return None;
         }
+        // "Joyce — who is listed as an attorney — told": a dash-delimited aside
+        if matches!(self.text(k), "\u{2014}" | "\u{2013}") && k > sent.start {
+            let open = (sent.start..k).rev().take(30).find(|&j| self.text(j) == self.text(k))?;
+            if open == sent.start {
+                return None;
+            }
+            let np = self.left_np(open - 1, sent.start)?;
+            return self.looks_like_source(&np).then_some(np);
+        }
         if self.is_punct(k, ",") {
             // "X, who ..., said", "X, the former minister, said", "X, 35, a nurse, said"
             let mut seg_end = k;
@@ -1744,6 +1753,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     })
             })
             .map(|j| j..j + 1)
+            // "The Arizona Republican survived ... and says ...": the clause's subject
+            .or_else(|| self.subject(sent, k))
     }
 
     fn starts_with_quote(&self, b: Bytes) -> bool {
