@@ -666,7 +666,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         }
         // "Joyce — who is listed as an attorney — told": a dash-delimited aside
         if matches!(self.text(k), "\u{2014}" | "\u{2013}") && k > sent.start {
-            let open = (sent.start..k).rev().take(30).find(|&j| self.text(j) == self.text(k))?;
+            let open = (sent.start..k)
+                .rev()
+                .take(30)
+                .find(|&j| self.text(j) == self.text(k))?;
             if open == sent.start {
                 return None;
             }

@@ -156,7 +156,10 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     } else if m.tokens[j].kind == TokKind::Punct
                         && m.tok_text(&m.tokens[j]) == "."
                         && j > k
-                        && lang.abbreviations.contains(m.tok_text(&m.tokens[j - 1]))
+                        && (lang.abbreviations.contains(m.tok_text(&m.tokens[j - 1])) || {
+                            let w = m.tok_text(&m.tokens[j - 1]);
+                            w.chars().count() == 1 && w.chars().all(char::is_uppercase)
+                        })
                     {
                         j += 1;
                     } else {

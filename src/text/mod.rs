@@ -238,6 +238,15 @@ impl<'a> TextModel<'a> {
             } else {
                 TokKind::Punct
             };
+            // a two-character mark ('' or ``) of a quotation is one token
+            if kind != TokKind::Punct
+                && text[i..].len() >= 2
+                && (text[i..].starts_with("''") || text[i..].starts_with("``"))
+            {
+                self.push(i, i + 2, kind);
+                i += 2;
+                continue;
+            }
             // single quotation marks outside words: ‘...’ or '...'
             if matches!(c, '‘' | '’' | '\'') {
                 let prev_ws = i == 0
