@@ -5,7 +5,7 @@
 
 use crate::link::{skeleton, NameMention};
 use crate::model::{Claim, Flag, Reliance, Span};
-use crate::rules::compile::{CompiledFlag, EntityKind};
+use crate::rules::compile::CompiledFlag;
 use crate::rules::schema::Check;
 use crate::rules::RuleSet;
 use crate::text::{TextModel, TokKind};
@@ -88,13 +88,7 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
     }
     // words elsewhere (quotations too) that look like a garbled surname of a group
     let lang = &r.lang;
-    let catalogue_words: std::collections::HashSet<&str> = r
-        .catalogue
-        .entities
-        .iter()
-        .filter(|e| e.kind == EntityKind::Person)
-        .flat_map(|e| e.name.split(' '))
-        .collect();
+    let catalogue_words = &r.catalogue.person_words;
     if groups.is_empty() {
         return groups;
     }
@@ -116,12 +110,20 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         Some(mapped.unwrap_or(lower))
     };
     let mut found: Vec<(usize, String, (usize, usize))> = Vec::new();
+    let mut cache: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    let max_len = groups
+        .iter()
+        .map(|g| g.canonical.rsplit(' ').next().unwrap_or("").len())
+        .max()
+        .unwrap_or(0)
+        + 4;
     for t in &m.tokens {
         if t.kind != TokKind::Word {
             continue;
         }
         let w = m.tok_text(t).trim_end_matches("’s").trim_end_matches("'s");
         if w.len() < 4
+            || w.len() > max_len
             || !w.chars().next().is_some_and(char::is_uppercase)
             || catalogue_words.contains(w)
         {
@@ -135,7 +137,15 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         {
             continue;
         }
-        let sk = skeleton(lang, w);
+        // a word seen before gets its skeleton from the cache
+        let sk = match cache.get(w) {
+            Some(sk) => sk.clone(),
+            None => {
+                let sk = skeleton(lang, w);
+                cache.insert(w, sk.clone());
+                sk
+            }
+        };
         let Some(gi) = skeletons
             .iter()
             .position(|x| *x == sk && sk.chars().count() >= 3)

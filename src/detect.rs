@@ -416,6 +416,11 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     /// If a venue phrase starts at token k, the token after it.
     fn venue_at(&self, k: usize, sent: &Range<usize>) -> Option<usize> {
+        // most words start no venue: check the first word before comparing phrases
+        let first = self.word(k)?;
+        if !self.r.cues.venue_starts.contains(first) {
+            return None;
+        }
         self.r.cues.venues.iter().find_map(|v| {
             let ok = v
                 .iter()

@@ -69,6 +69,8 @@ pub struct CueLexicon {
     pub noun_forms: HashSet<String>,
     /// Venue phrases, as lower-case word sequences.
     pub venues: Vec<Vec<String>>,
+    /// The first words of the venue phrases.
+    pub venue_starts: HashSet<String>,
 }
 
 impl CueLexicon {
@@ -190,6 +192,11 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
         relative: set(&file.chain.relative_pronouns),
         noun_forms: set(&file.noun_forms),
         venues: file.venues.iter().map(|s| lower_words(s)).collect(),
+        venue_starts: file
+            .venues
+            .iter()
+            .filter_map(|s| lower_words(s).into_iter().next())
+            .collect(),
         ..Default::default()
     };
     let add = |lex: &mut CueLexicon, p: CuePhrase| {
@@ -313,6 +320,8 @@ pub struct Catalogue {
     /// Case-insensitive phrases: descriptors, anonymous and weasel lists.
     pub phrases: AhoCorasick,
     pub phrase_targets: Vec<Target>,
+    /// Every word of a catalogued person's name.
+    pub person_words: HashSet<String>,
 }
 
 fn automaton(patterns: &[String], case_insensitive: bool) -> AhoCorasick {
@@ -524,7 +533,13 @@ fn compile_catalogue(
             }
         }
     }
+    let person_words = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .flat_map(|e| e.name.split(' ').map(String::from))
+        .collect();
     Catalogue {
+        person_words,
         entities,
         names: automaton(&names, false),
         name_targets,
