@@ -261,15 +261,7 @@ pub fn list(rules: &RuleSet) -> String {
         );
     }
     let _ = writeln!(out, "\nCue classes ({}):", t.cues.display);
-    for class in [
-        "neutral",
-        "endorsing",
-        "distancing",
-        "guilt",
-        "interpretive",
-        "mental",
-        "emotive",
-    ] {
+    for class in crate::rules::schema::CueClass::NAMES {
         let n = rules
             .cues
             .by_first
@@ -391,17 +383,7 @@ pub fn explain_rule(rules: &RuleSet, id: &str) -> Option<String> {
         let _ = writeln!(out, "\n{}", item_lines(&t.sources, id));
         return Some(out);
     }
-    if [
-        "neutral",
-        "endorsing",
-        "distancing",
-        "guilt",
-        "interpretive",
-        "mental",
-        "emotive",
-    ]
-    .contains(&id)
-    {
+    if crate::rules::schema::CueClass::NAMES.contains(&id) {
         let mut verbs: Vec<&str> = rules
             .cues
             .by_first

@@ -210,6 +210,17 @@ pub enum CueClass {
 }
 
 impl CueClass {
+    /// Every class, as written in the rule files.
+    pub const NAMES: [&'static str; 7] = [
+        "neutral",
+        "endorsing",
+        "distancing",
+        "guilt",
+        "interpretive",
+        "mental",
+        "emotive",
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CueClass::Neutral => "neutral",
