@@ -31,6 +31,32 @@ pub enum Command {
     Rules(RulesCommand),
     /// Explain one claim of an article: every rule and factor that fired, and where it is defined.
     Explain(ExplainArgs),
+    /// Write review reports: NAME.md, NAME.html (self-contained) and NAME.json per article,
+    /// and index.md / index.html for several.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Articles: .txt or .md files, .jsonl corpora, folders, or - for stdin.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Folder to write the reports into.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Folder with templates replacing the default ones (article.md.j2, article.html.j2,
+    /// index.md.j2, index.html.j2).
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
+    /// Rule folder to use instead of the embedded default.
+    #[arg(long, value_name = "DIR", env = "SOURCECHECK_RULES")]
+    pub rules: Option<PathBuf>,
+    /// Check quotations against the cited documents in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
+    /// How to read inputs.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +169,7 @@ pub fn main() -> i32 {
         Command::Check(args) => check(&args),
         Command::Rules(cmd) => crate::authoring::run(cmd),
         Command::Explain(args) => crate::authoring::explain_claim(&args),
+        Command::Report(args) => report(&args),
     };
     match result {
         Ok(code) => code,
@@ -186,6 +213,33 @@ pub fn severities(list: &[String]) -> Result<Vec<(String, crate::rules::schema::
             Ok((id.to_string(), sev))
         })
         .collect()
+}
+
+fn report(args: &ReportArgs) -> Result<i32> {
+    let rules = rules::load(args.rules.as_deref())?;
+    let library = args
+        .sources
+        .as_deref()
+        .map(crate::verify::Library::load)
+        .transpose()?;
+    let inputs = input::expand(&args.paths)?;
+    let env = crate::report::environment(args.template_dir.as_deref())?;
+    let opts = crate::report::ReportRun {
+        out: args.out.clone(),
+        rules: &rules,
+        sources: library.as_ref(),
+        env,
+    };
+    let bar = Progress::new(&inputs);
+    let (written, errors) =
+        crate::report::run(&inputs, args.input_format, &opts, &|_| bar.advance(1, 0))?;
+    bar.finish();
+    eprintln!(
+        "sourcecheck: wrote {written} report{} to {}",
+        if written == 1 { "" } else { "s" },
+        args.out.display()
+    );
+    Ok(if errors > 0 { 2 } else { 0 })
 }
 
 /// What a run has met so far.

@@ -27,6 +27,7 @@ pub mod input;
 pub mod link;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod score;
