@@ -156,6 +156,12 @@ impl LevelCounts {
     pub fn add(&mut self, l: Level) {
         *self.get_mut(l) += 1;
     }
+    /// Adds another article's counts to these.
+    pub fn merge(&mut self, other: &LevelCounts) {
+        for l in Level::ALL {
+            *self.get_mut(l) += other.get(l);
+        }
+    }
     pub fn get(&self, l: Level) -> usize {
         match l {
             Level::Strong => self.strong,

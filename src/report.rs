@@ -91,17 +91,19 @@ pub fn article_context(name: &str, text: &str, r: &ArticleReport) -> Value {
         .iter()
         .map(|l| {
             let n = r.summary.levels.get(*l);
-            json!({"name": l.as_str(), "count": n, "share": n as f64 / total as f64, "percent": (100 * n + total / 2) / total})
+            json!({"name": l.as_str(), "count": n, "share": n as f64 / total as f64, "percent": percent(n, r.claims.len())})
         })
         .collect();
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for a in r.claims.iter().filter_map(|c| c.attribution.as_ref()) {
         *kinds.entry(a.source.kind).or_default() += 1;
     }
-    let attributed = r.summary.attributed.max(1);
     let mut kinds: Vec<(&str, usize)> = kinds.into_iter().collect();
     kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let kinds: Vec<Value> = kinds.iter().map(|(k, n)| json!({"kind": k, "count": n, "percent": (100 * n + attributed / 2) / attributed})).collect();
+    let kinds: Vec<Value> = kinds
+        .iter()
+        .map(|(k, n)| json!({"kind": k, "count": n, "percent": percent(*n, r.summary.attributed)}))
+        .collect();
     let mut groups: BTreeMap<&str, (String, Vec<Value>)> = BTreeMap::new();
     for c in &r.claims {
         for f in &c.flags {
@@ -163,16 +165,23 @@ pub fn article_context(name: &str, text: &str, r: &ArticleReport) -> Value {
         "kinds": kinds,
         "flag_groups": flag_groups,
         "checklist": checklist.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-        "share_unattributed": (100 * unattributed + total / 2) / total,
+        "share_unattributed": percent(unattributed, r.claims.len()),
         "state_or_generic": state_or_generic,
         "anonymous": anonymous,
     })
 }
 
-/// One row of the index.
+/// One row of the index: only what the index shows, so a long run does not hold every report.
 struct Row {
     name: String,
-    report: ArticleReport,
+    id: String,
+    title: Option<String>,
+    summary: crate::model::Summary,
+}
+
+/// `n` as a whole percentage of `of`, rounded half up; 0 when `of` is 0.
+fn percent(n: usize, of: usize) -> usize {
+    (100 * n + of / 2).checked_div(of).unwrap_or(0)
 }
 
 fn index_context(rows: &[Row]) -> Value {
@@ -182,12 +191,8 @@ fn index_context(rows: &[Row]) -> Value {
     let articles: Vec<Value> = rows
         .iter()
         .map(|row| {
-            let s = &row.report.summary;
-            for l in Level::ALL {
-                for _ in 0..s.levels.get(l) {
-                    levels.add(l);
-                }
-            }
+            let s = &row.summary;
+            levels.merge(&s.levels);
             total += s.claims;
             for (id, n) in &s.flags_by_id {
                 *flags.entry(id.clone()).or_default() += n;
@@ -197,11 +202,11 @@ fn index_context(rows: &[Row]) -> Value {
             let weak = s.levels.weak + s.levels.unattributed;
             json!({
                 "name": row.name,
-                "id": row.report.id,
-                "title": row.report.meta.title.clone().or(row.report.headline.clone()),
+                "id": row.id,
+                "title": row.title,
                 "claims": s.claims,
                 "attributed": s.attributed,
-                "weak_or_unattributed_percent": (100 * weak + s.claims / 2).checked_div(s.claims).unwrap_or(0),
+                "weak_or_unattributed_percent": percent(weak, s.claims),
                 "levels": s.levels,
                 "top_flags": top.iter().take(3).map(|(id, n)| json!({"id": id, "count": n})).collect::<Vec<_>>(),
                 "md": format!("{}.md", row.name),
@@ -214,7 +219,7 @@ fn index_context(rows: &[Row]) -> Value {
         .iter()
         .map(|l| {
             let n = levels.get(*l);
-            json!({"name": l.as_str(), "count": n, "share": n as f64 / t as f64, "percent": (100 * n + t / 2) / t})
+            json!({"name": l.as_str(), "count": n, "share": n as f64 / t as f64, "percent": percent(n, total)})
         })
         .collect();
     let mut flag_totals: Vec<(String, usize)> = flags.into_iter().collect();
@@ -319,7 +324,12 @@ pub fn run(
                         failure = Some(e);
                         return false;
                     }
-                    rows.push(Row { name, report });
+                    rows.push(Row {
+                        name,
+                        title: report.meta.title.clone().or(report.headline.clone()),
+                        id: report.id,
+                        summary: report.summary,
+                    });
                     progress(rows.len());
                 }
                 Err(e) => {
