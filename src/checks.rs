@@ -282,18 +282,21 @@ fn office_near(m: &TextModel, r: &RuleSet, span: (usize, usize)) -> Option<Strin
     if !before.contains("the ") && !after.starts_with("the ") {
         return None;
     }
-    let mut found: Option<(usize, String)> = None;
-    for (role, pat) in r.lang.role_nouns.iter().zip(&r.lang.role_patterns) {
-        if after.starts_with(pat.as_str()) {
-            return Some(role.clone());
-        }
-        if let Some(i) = before.rfind(pat.as_str()) {
-            if found.as_ref().is_none_or(|(j, _)| i > *j) {
-                found = Some((i, role.clone()));
-            }
-        }
-    }
-    found.map(|(_, r)| r)
+    // A role right after the appositive comma wins (the first role noun listed, if several);
+    // otherwise the role named last before the mention.
+    let roles = &r.lang.role_matcher;
+    let pick = roles
+        .find_overlapping_iter(after)
+        .filter(|m| m.start() == 0)
+        .map(|m| m.pattern().as_usize())
+        .min()
+        .or_else(|| {
+            roles
+                .find_overlapping_iter(before.as_str())
+                .max_by_key(|m| (m.start(), std::cmp::Reverse(m.pattern().as_usize())))
+                .map(|m| m.pattern().as_usize())
+        });
+    pick.map(|i| r.lang.role_nouns[i].clone())
 }
 
 fn title_inconsistency(

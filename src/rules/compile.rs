@@ -589,8 +589,8 @@ pub struct Language {
     /// Rank spellings, each mapped to its group's first spelling (lower case, no periods).
     pub ranks: Vec<(Vec<String>, String)>,
     pub role_nouns: Vec<String>,
-    /// "the {role} of", one per role noun.
-    pub role_patterns: Vec<String>,
+    /// Finds "the {role} of"; pattern i is role noun i.
+    pub role_matcher: AhoCorasick,
     pub headline_max_words: usize,
     pub boilerplate: Vec<regex::Regex>,
     /// Past and present forms of the speech verbs that may follow a quotation ("said",
@@ -675,11 +675,13 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
             r
         },
         role_nouns: file.role_nouns.iter().map(|s| s.to_lowercase()).collect(),
-        role_patterns: file
-            .role_nouns
-            .iter()
-            .map(|s| format!("the {} of", s.to_lowercase()))
-            .collect(),
+        // Standard match kind: office_near needs every (overlapping) occurrence.
+        role_matcher: AhoCorasick::new(
+            file.role_nouns
+                .iter()
+                .map(|s| format!("the {} of", s.to_lowercase())),
+        )
+        .expect("aho-corasick accepts any set of literal patterns within default limits"),
         grammar: Grammar {
             articles: lower(&file.grammar.articles),
             determiners: lower(&file.grammar.determiners),
