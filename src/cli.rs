@@ -231,8 +231,9 @@ fn report(args: &ReportArgs) -> Result<i32> {
         env,
     };
     let bar = Progress::new(&inputs);
-    let (written, errors) =
-        crate::report::run(&inputs, args.input_format, &opts, &|_| bar.advance(1, 0))?;
+    let (written, errors) = crate::report::run(&inputs, args.input_format, &opts, &|bytes| {
+        bar.advance(1, bytes)
+    })?;
     bar.finish();
     eprintln!(
         "sourcecheck: wrote {written} report{} to {}",

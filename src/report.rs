@@ -277,11 +277,12 @@ pub struct ReportRun<'a> {
 }
 
 /// Writes the reports of the given inputs; returns (articles written, per-article errors).
+/// `progress` is called with the text bytes of each article done.
 pub fn run(
     inputs: &[crate::input::Input],
     format: crate::input::InputFormat,
     opts: &ReportRun,
-    progress: &dyn Fn(usize),
+    progress: &dyn Fn(u64),
 ) -> Result<(usize, usize)> {
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::io(&opts.out, e))?;
     let mut taken = std::collections::HashSet::new();
@@ -296,6 +297,7 @@ pub fn run(
                         crate::analyze_full(&a.id, &a.text, a.meta, opts.rules, opts.sources);
                     let name = report_name(&a.id, &mut taken);
                     let ctx = article_context(&name, &a.text, &report);
+                    let bytes = a.text.len() as u64;
                     let written = render(&opts.env, "article.md.j2", &ctx)
                         .and_then(|md| write_atomic(&opts.out.join(format!("{name}.md")), &md))
                         .and_then(|_| render(&opts.env, "article.html.j2", &ctx))
@@ -330,7 +332,7 @@ pub fn run(
                         id: report.id,
                         summary: report.summary,
                     });
-                    progress(rows.len());
+                    progress(bytes);
                 }
                 Err(e) => {
                     errors += 1;
