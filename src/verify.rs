@@ -169,17 +169,26 @@ impl Library {
             })
             .collect();
         paths.sort();
-        let mut docs = Vec::with_capacity(paths.len());
+        let mut texts = Vec::with_capacity(paths.len());
         for p in paths {
             let raw = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-            let name = p.display().to_string();
-            let doc =
-                Document::new(name.clone(), &raw).map_err(|(line, message)| Error::Input {
-                    at: Located::at_line_col(&name, &raw, line, 1),
-                    message,
-                })?;
-            docs.push(doc);
+            texts.push((p.display().to_string(), raw));
         }
+        Library::from_texts(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+    }
+
+    /// A library of documents held in memory, each a (name, text) pair: a cited text with
+    /// optional front matter, as in a `--sources` folder.
+    pub fn from_texts<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Library> {
+        let docs = texts
+            .into_iter()
+            .map(|(name, raw)| {
+                Document::new(name.to_string(), raw).map_err(|(line, message)| Error::Input {
+                    at: Located::at_line_col(name, raw, line, 1),
+                    message,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Library { docs })
     }
 
@@ -452,12 +461,7 @@ mod tests {
     use super::*;
 
     fn lib(docs: &[(&str, &str)]) -> Library {
-        Library {
-            docs: docs
-                .iter()
-                .map(|(n, t)| Document::new(n.to_string(), t).unwrap())
-                .collect(),
-        }
+        Library::from_texts(docs.iter().copied()).unwrap()
     }
 
     #[test]

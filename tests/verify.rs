@@ -17,12 +17,7 @@ fn report(text: &str, lib: Option<&Library>) -> ArticleReport {
 }
 
 fn library(docs: &[(&str, &str)]) -> Library {
-    Library {
-        docs: docs
-            .iter()
-            .map(|(n, t)| Document::new(n.to_string(), t).unwrap())
-            .collect(),
-    }
+    Library::from_texts(docs.iter().copied()).unwrap()
 }
 
 #[test]
