@@ -223,17 +223,21 @@ fn report(args: &ReportArgs) -> Result<i32> {
         .map(crate::verify::Library::load)
         .transpose()?;
     let inputs = input::expand(&args.paths)?;
-    let env = crate::report::environment(args.template_dir.as_deref())?;
+    let templates = crate::report::Templates::load(args.template_dir.as_deref())?;
     let opts = crate::report::ReportRun {
         out: args.out.clone(),
         rules: &rules,
         sources: library.as_ref(),
-        env,
+        templates,
     };
     let bar = Progress::new(&inputs);
-    let (written, errors) = crate::report::run(&inputs, args.input_format, &opts, &|bytes| {
-        bar.advance(1, bytes)
-    })?;
+    let (written, errors) = crate::report::run(
+        &inputs,
+        args.input_format,
+        &opts,
+        &|bytes| bar.advance(1, bytes),
+        &|e| bar.println(&format!("sourcecheck: {e}")),
+    )?;
     bar.finish();
     eprintln!(
         "sourcecheck: wrote {written} report{} to {}",

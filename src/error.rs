@@ -80,6 +80,9 @@ pub enum Error {
     /// A rule folder problem without a position (missing file, unreadable folder).
     #[error("rule error: {path}: {message}")]
     RuleFolder { path: String, message: String },
+    /// A report template (default or from `--template-dir`) does not parse or render.
+    #[error("{}", render_located("template error", .at, .message))]
+    Template { at: Located, message: String },
     /// An input article or corpus line is malformed.
     #[error("{}", render_located("input error", .at, .message))]
     Input { at: Located, message: String },

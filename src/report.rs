@@ -6,7 +6,7 @@
 //! complete, so an interrupted run never leaves a half-written report.
 
 use crate::authoring::write_atomic;
-use crate::error::{Error, Result};
+use crate::error::{Error, Located, Result};
 use crate::model::{ArticleReport, Level};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -26,38 +26,64 @@ pub const DEFAULT_TEMPLATES: [(&str, &str); 4] = [
 pub const GENERATOR: &str = concat!("sourcecheck ", env!("CARGO_PKG_VERSION"));
 
 /// The template set: defaults, each replaceable by a file of the same name in a folder.
-pub fn environment(template_dir: Option<&Path>) -> Result<minijinja::Environment<'static>> {
-    let mut env = minijinja::Environment::new();
-    env.set_auto_escape_callback(|name| {
-        if name.ends_with(".html.j2") {
-            minijinja::AutoEscape::Html
-        } else {
-            minijinja::AutoEscape::None
-        }
-    });
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
-    for (name, text) in DEFAULT_TEMPLATES {
-        let own = template_dir.map(|d| d.join(name)).filter(|p| p.exists());
-        let source = match &own {
-            Some(p) => std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?,
-            None => text.to_string(),
-        };
-        let shown = own.as_ref().map_or_else(
-            || format!("<default>/templates/{name}"),
-            |p| p.display().to_string(),
-        );
-        env.add_template_owned(name.to_string(), source)
-            .map_err(|e| template_error(&shown, &e))?;
-    }
-    Ok(env)
+pub struct Templates {
+    env: minijinja::Environment<'static>,
+    /// Where each template came from, for error messages: "<default>/templates/NAME" or a path.
+    shown: BTreeMap<&'static str, String>,
 }
 
-fn template_error(name: &str, e: &minijinja::Error) -> Error {
-    let line = e.line().unwrap_or(1);
-    Error::RuleFolder {
-        path: format!("{name}:{line}"),
-        message: format!("template error: {e}"),
+impl Templates {
+    pub fn load(template_dir: Option<&Path>) -> Result<Templates> {
+        let mut env = minijinja::Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html.j2") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
+        });
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        let mut shown = BTreeMap::new();
+        for (name, text) in DEFAULT_TEMPLATES {
+            let own = template_dir.map(|d| d.join(name)).filter(|p| p.exists());
+            let source = match &own {
+                Some(p) => std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?,
+                None => text.to_string(),
+            };
+            let display = own.as_ref().map_or_else(
+                || format!("<default>/templates/{name}"),
+                |p| p.display().to_string(),
+            );
+            if let Err(e) = env.add_template_owned(name.to_string(), source.clone()) {
+                return Err(template_error(&display, &source, &e));
+            }
+            shown.insert(name, display);
+        }
+        Ok(Templates { env, shown })
     }
+
+    fn render(&self, template: &str, ctx: &Value) -> Result<String> {
+        let shown = self.shown.get(template).map_or(template, String::as_str);
+        let t = self
+            .env
+            .get_template(template)
+            .map_err(|e| template_error(shown, "", &e))?;
+        t.render(ctx)
+            .map_err(|e| template_error(shown, t.source(), &e))
+    }
+}
+
+/// A template error at its line (and column, where minijinja knows the span), with the line.
+fn template_error(shown: &str, source: &str, e: &minijinja::Error) -> Error {
+    let at = match e.range() {
+        Some(r) => Located::at_offset(shown, source, r.start),
+        None => Located::at_line_col(shown, source, e.line().unwrap_or(1), 1),
+    };
+    let message = match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.kind().to_string(),
+    };
+    Error::Template { at, message }
 }
 
 /// The data a template sees for one article (see templates/article.*.j2).
@@ -261,28 +287,23 @@ fn report_name(id: &str, taken: &mut std::collections::HashSet<String>) -> Strin
     name
 }
 
-fn render(env: &minijinja::Environment, template: &str, ctx: &Value) -> Result<String> {
-    let t = env
-        .get_template(template)
-        .map_err(|e| template_error(template, &e))?;
-    t.render(ctx).map_err(|e| template_error(template, &e))
-}
-
 /// Options of one report run.
 pub struct ReportRun<'a> {
     pub out: PathBuf,
     pub rules: &'a crate::rules::RuleSet,
     pub sources: Option<&'a crate::verify::Library>,
-    pub env: minijinja::Environment<'static>,
+    pub templates: Templates,
 }
 
 /// Writes the reports of the given inputs; returns (articles written, per-article errors).
-/// `progress` is called with the text bytes of each article done.
+/// `progress` is called with the text bytes of each article done, `report_error` with each
+/// article that could not be read (the run goes on).
 pub fn run(
     inputs: &[crate::input::Input],
     format: crate::input::InputFormat,
     opts: &ReportRun,
     progress: &dyn Fn(u64),
+    report_error: &dyn Fn(&Error),
 ) -> Result<(usize, usize)> {
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::io(&opts.out, e))?;
     let mut taken = std::collections::HashSet::new();
@@ -298,9 +319,11 @@ pub fn run(
                     let name = report_name(&a.id, &mut taken);
                     let ctx = article_context(&name, &a.text, &report);
                     let bytes = a.text.len() as u64;
-                    let written = render(&opts.env, "article.md.j2", &ctx)
+                    let written = opts
+                        .templates
+                        .render("article.md.j2", &ctx)
                         .and_then(|md| write_atomic(&opts.out.join(format!("{name}.md")), &md))
-                        .and_then(|_| render(&opts.env, "article.html.j2", &ctx))
+                        .and_then(|_| opts.templates.render("article.html.j2", &ctx))
                         .and_then(|html| {
                             write_atomic(&opts.out.join(format!("{name}.html")), &html)
                         })
@@ -336,7 +359,7 @@ pub fn run(
                 }
                 Err(e) => {
                     errors += 1;
-                    eprintln!("sourcecheck: {e}");
+                    report_error(&e);
                 }
             }
             true
@@ -349,11 +372,11 @@ pub fn run(
         let ctx = index_context(&rows);
         write_atomic(
             &opts.out.join("index.md"),
-            &render(&opts.env, "index.md.j2", &ctx)?,
+            &opts.templates.render("index.md.j2", &ctx)?,
         )?;
         write_atomic(
             &opts.out.join("index.html"),
-            &render(&opts.env, "index.html.j2", &ctx)?,
+            &opts.templates.render("index.html.j2", &ctx)?,
         )?;
     }
     Ok((rows.len(), errors))

@@ -203,10 +203,38 @@ fn a_template_folder_overrides_a_template() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("article.md.j2:2"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+        err.contains("template error: ")
+            && err.contains("article.md.j2:2:7: syntax error")
+            && err.contains("2 | {% if %}"),
+        "{err}"
+    );
+    // the report written before is still whole
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("harbour-deal.md")).unwrap(),
+        md
+    );
+    // an error found while rendering names the line and column too
+    std::fs::write(
+        templates.path().join("article.md.j2"),
+        "# {{ name }}\n{{ article.id | no_such_filter }}\n",
+    )
+    .unwrap();
+    let o = bin()
+        .args(["report", "examples/harbour-deal.txt", "--template-dir"])
+        .arg(templates.path())
+        .arg("--out")
+        .arg(dir.path())
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("article.md.j2:2:17: unknown filter"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("harbour-deal.md")).unwrap(),
+        md
     );
 }
 
