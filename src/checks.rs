@@ -3,7 +3,7 @@
 //! quotation given to two speakers, reliance on a single source, and the risk of each claim.
 //! Every threshold, list and message is in the rule set.
 
-use crate::link::{skeleton, NameMention};
+use crate::link::{skeleton, trim_possessive, NameMention};
 use crate::model::{Claim, Flag, Reliance, Span};
 use crate::rules::compile::CompiledFlag;
 use crate::rules::schema::Check;
@@ -68,10 +68,7 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         .map(|n| (n.rsplit(' ').next().unwrap_or("").to_string(), n))
         .collect();
     for p in people {
-        let written = m.text[p.start..p.end]
-            .trim_end_matches("’s")
-            .trim_end_matches("'s")
-            .to_string();
+        let written = trim_possessive(&m.text[p.start..p.end]).to_string();
         let key = p
             .entity
             .map(|e| r.catalogue.entities[e].name.clone())
@@ -98,19 +95,30 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         .map(|g| skeleton(lang, g.canonical.rsplit(' ').next().unwrap_or("")))
         .collect();
     // a skeleton keeps the (transliterated) first letter: other words are skipped cheaply
-    let firsts: std::collections::HashSet<char> =
-        skeletons.iter().filter_map(|s| s.chars().next()).collect();
+    let firsts: Vec<char> = skeletons.iter().filter_map(|s| s.chars().next()).collect();
+    // single-letter transliteration variants and the first letter of their canonical form
+    let single: Vec<(char, Option<char>)> = lang
+        .transliteration
+        .iter()
+        .filter_map(|(v, canon)| {
+            let mut cs = v.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) => Some((c, canon.chars().next())),
+                _ => None,
+            }
+        })
+        .collect();
     let first_class = |c: char| -> Option<char> {
         let lower = c.to_lowercase().next()?;
-        let mapped = lang
-            .transliteration
+        let mapped = single
             .iter()
-            .find(|(v, _)| v.chars().count() == 1 && v.starts_with(lower))
-            .and_then(|(_, canon)| canon.chars().next());
+            .find(|(v, _)| *v == lower)
+            .and_then(|(_, c)| *c);
         Some(mapped.unwrap_or(lower))
     };
     let mut found: Vec<(usize, String, (usize, usize))> = Vec::new();
-    let mut cache: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    // each distinct word's group (by skeleton), computed once per article
+    let mut cache: rustc_hash::FxHashMap<&str, Option<usize>> = Default::default();
     let max_len = groups
         .iter()
         .map(|g| g.canonical.rsplit(' ').next().unwrap_or("").len())
@@ -121,7 +129,7 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         if t.kind != TokKind::Word {
             continue;
         }
-        let w = m.tok_text(t).trim_end_matches("’s").trim_end_matches("'s");
+        let w = trim_possessive(m.tok_text(t));
         if w.len() < 4
             || w.len() > max_len
             || !w.chars().next().is_some_and(char::is_uppercase)
@@ -137,19 +145,13 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         {
             continue;
         }
-        // a word seen before gets its skeleton from the cache
-        let sk = match cache.get(w) {
-            Some(sk) => sk.clone(),
-            None => {
-                let sk = skeleton(lang, w);
-                cache.insert(w, sk.clone());
-                sk
-            }
-        };
-        let Some(gi) = skeletons
-            .iter()
-            .position(|x| *x == sk && sk.chars().count() >= 3)
-        else {
+        let group = *cache.entry(w).or_insert_with(|| {
+            let sk = skeleton(lang, w);
+            skeletons
+                .iter()
+                .position(|x| *x == sk && sk.chars().count() >= 3)
+        });
+        let Some(gi) = group else {
             continue;
         };
         let g = &groups[gi];

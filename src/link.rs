@@ -209,20 +209,16 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     let ns = m.tokens[name_words[0]].start as usize;
                     let ne = m.tokens[*name_words.last().unwrap_or(&name_words[0])].end as usize;
                     let covered = self.names.iter().any(|&(a, b, _)| a <= ns && b >= ne);
-                    let surname = m
-                        .tok_text(&m.tokens[*name_words.last().unwrap_or(&name_words[0])])
-                        .trim_end_matches("’s")
-                        .trim_end_matches("'s")
-                        .to_string();
+                    let surname = trim_possessive(
+                        m.tok_text(&m.tokens[*name_words.last().unwrap_or(&name_words[0])]),
+                    )
+                    .to_string();
                     if !covered && (name_words.len() >= 2 || titled) {
                         out.push(NameMention {
                             start: ns,
                             end: ne,
                             entity: None,
-                            full: m.text[ns..ne]
-                                .trim_end_matches("’s")
-                                .trim_end_matches("'s")
-                                .to_string(),
+                            full: trim_possessive(&m.text[ns..ne]).to_string(),
                             surname,
                             titled,
                         });
@@ -255,43 +251,67 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
     }
 }
 
+/// A word without its possessive ending: "Baker’s" and "Baker's" give "Baker". Repeated
+/// endings are all removed, as `trim_end_matches` would, without building a string searcher.
+pub fn trim_possessive(w: &str) -> &str {
+    let mut w = w;
+    while let Some(x) = w.strip_suffix("’s") {
+        w = x;
+    }
+    while let Some(x) = w.strip_suffix("'s") {
+        w = x;
+    }
+    w
+}
+
 /// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first
 /// letter, repeats squeezed (Bagheri, Baqeri and Baker all give "bkr").
 pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
-    {
-        // accents and other scripts folded to ASCII first (Rouhani ~ Rūḥānī, Müller ~ Muller)
-        let lower = if name.is_ascii() {
-            name.to_lowercase()
+    // accents and other scripts folded to ASCII first (Rouhani ~ Rūḥānī, Müller ~ Muller)
+    let folded: String;
+    let lower: &str = if name.is_ascii() {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            folded = name.to_ascii_lowercase();
+            &folded
         } else {
-            deunicode::deunicode(name).to_lowercase()
-        };
-        let mut s = String::new();
-        let mut rest = lower.as_str();
-        'outer: while !rest.is_empty() {
-            for (variant, canon) in &lang.transliteration {
-                if let Some(r) = rest.strip_prefix(variant.as_str()) {
-                    s.push_str(canon);
-                    rest = r;
-                    continue 'outer;
-                }
-            }
-            let c = rest.chars().next().unwrap_or(' ');
-            s.push(c);
-            rest = &rest[c.len_utf8()..];
+            name
         }
-        // consonant skeleton: drop vowels and h after the first letter, squeeze repeats
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && ("aeiouyh".contains(c) || !c.is_alphabetic()) {
-                continue;
-            }
-            if out.ends_with(c) {
-                continue;
-            }
-            out.push(c);
+    } else {
+        folded = deunicode::deunicode(name).to_lowercase();
+        &folded
+    };
+    // transliterate and build the consonant skeleton in one pass: each letter of the
+    // transliterated name is dropped after the first when it is a vowel, h or not a letter,
+    // and when it repeats the letter last kept
+    let mut out = String::with_capacity(lower.len());
+    let mut seen = 0usize;
+    let mut last: Option<char> = None;
+    let mut feed = |c: char| {
+        let i = seen;
+        seen += 1;
+        if i > 0 && (matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h') || !c.is_alphabetic()) {
+            return;
         }
-        out
+        if last == Some(c) {
+            return;
+        }
+        out.push(c);
+        last = Some(c);
+    };
+    let mut rest = lower;
+    'outer: while let Some(&b) = rest.as_bytes().first() {
+        for (variant, canon) in &lang.transliteration {
+            if variant.as_bytes()[0] == b && rest.as_bytes().starts_with(variant.as_bytes()) {
+                canon.chars().for_each(&mut feed);
+                rest = &rest[variant.len()..];
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        feed(c);
+        rest = &rest[c.len_utf8()..];
     }
+    out
 }
 
 impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {

@@ -638,7 +638,8 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
     let mut transliteration = Vec::new();
     for group in &file.transliteration {
         if let Some(canon) = group.first() {
-            for v in group {
+            // an empty variant would match everywhere and fold nothing: it is skipped
+            for v in group.iter().filter(|v| !v.is_empty()) {
                 transliteration.push((v.to_lowercase(), canon.to_lowercase()));
             }
         }
