@@ -338,29 +338,36 @@ fn flush(
         .map(|i| i.as_ref().map_or(0, |a| a.text.len() as u64))
         .sum();
     let count = items.len();
-    let results: Vec<Result<(crate::model::ArticleReport, Option<String>)>> = pool.install(|| {
-        items
-            .into_par_iter()
-            .map(|item| {
-                let a = item?;
-                let report = crate::analyze_full(&a.id, &a.text, a.meta, rules, library);
-                let explained = args.explain.map(|n| {
-                    crate::authoring::explanation(rules, &a.text, &report, n)
-                        .unwrap_or_else(|e| format!("{}: {e}\n", a.id))
-                });
-                Ok((report, explained))
-            })
-            .collect()
-    });
+    let (format, table) = (writer.format, writer.table);
+    // each worker analyses and encodes its articles; this thread only copies bytes out
+    let results: Vec<Result<(std::io::Result<Vec<u8>>, bool, Option<String>)>> =
+        pool.install(|| {
+            items
+                .into_par_iter()
+                .map(|item| {
+                    let a = item?;
+                    let report = crate::analyze_full(&a.id, &a.text, a.meta, rules, library);
+                    let hit = args.fail_on.is_some_and(|level| {
+                        report.claims.iter().any(|c| c.strength.level <= level)
+                    });
+                    Ok(match args.explain {
+                        Some(n) => {
+                            let text = crate::authoring::explanation(rules, &a.text, &report, n)
+                                .unwrap_or_else(|e| format!("{}: {e}\n", a.id));
+                            (Ok(Vec::new()), hit, Some(text))
+                        }
+                        None => (crate::output::encode(format, &table, &report), hit, None),
+                    })
+                })
+                .collect()
+        });
     for r in results {
         match r {
-            Ok((report, explained)) => {
-                if let Some(level) = args.fail_on {
-                    run.hit |= report.claims.iter().any(|c| c.strength.level <= level);
-                }
+            Ok((body, hit, explained)) => {
+                run.hit |= hit;
                 let written = match explained {
                     Some(text) => std::io::stdout().write_all(text.as_bytes()),
-                    None => writer.write(&report),
+                    None => body.and_then(|b| writer.write_encoded(&b)),
                 };
                 if let Err(e) = written {
                     run.io_error = Some(Error::io(
