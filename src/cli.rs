@@ -315,6 +315,14 @@ impl Progress {
     }
 }
 
+/// One article as a worker leaves it: its encoded report (or `--explain` text), and whether
+/// it reaches the `--fail-on` level.
+struct Encoded {
+    body: std::io::Result<Vec<u8>>,
+    hit: bool,
+    explained: Option<String>,
+}
+
 /// Analyses a batch in parallel and writes the results in order.
 #[allow(clippy::too_many_arguments)]
 fn flush(
@@ -340,30 +348,41 @@ fn flush(
     let count = items.len();
     let (format, table) = (writer.format, writer.table);
     // each worker analyses and encodes its articles; this thread only copies bytes out
-    let results: Vec<Result<(std::io::Result<Vec<u8>>, bool, Option<String>)>> =
-        pool.install(|| {
-            items
-                .into_par_iter()
-                .map(|item| {
-                    let a = item?;
-                    let report = crate::analyze_full(&a.id, &a.text, a.meta, rules, library);
-                    let hit = args.fail_on.is_some_and(|level| {
-                        report.claims.iter().any(|c| c.strength.level <= level)
-                    });
-                    Ok(match args.explain {
-                        Some(n) => {
-                            let text = crate::authoring::explanation(rules, &a.text, &report, n)
-                                .unwrap_or_else(|e| format!("{}: {e}\n", a.id));
-                            (Ok(Vec::new()), hit, Some(text))
+    let results: Vec<Result<Encoded>> = pool.install(|| {
+        items
+            .into_par_iter()
+            .map(|item| {
+                let a = item?;
+                let report = crate::analyze_full(&a.id, &a.text, a.meta, rules, library);
+                let hit = args
+                    .fail_on
+                    .is_some_and(|level| report.claims.iter().any(|c| c.strength.level <= level));
+                Ok(match args.explain {
+                    Some(n) => {
+                        let text = crate::authoring::explanation(rules, &a.text, &report, n)
+                            .unwrap_or_else(|e| format!("{}: {e}\n", a.id));
+                        Encoded {
+                            body: Ok(Vec::new()),
+                            hit,
+                            explained: Some(text),
                         }
-                        None => (crate::output::encode(format, &table, &report), hit, None),
-                    })
+                    }
+                    None => Encoded {
+                        body: crate::output::encode(format, &table, &report),
+                        hit,
+                        explained: None,
+                    },
                 })
-                .collect()
-        });
+            })
+            .collect()
+    });
     for r in results {
         match r {
-            Ok((body, hit, explained)) => {
+            Ok(Encoded {
+                body,
+                hit,
+                explained,
+            }) => {
                 run.hit |= hit;
                 let written = match explained {
                     Some(text) => std::io::stdout().write_all(text.as_bytes()),
