@@ -78,6 +78,21 @@ pub struct TextModel<'a> {
     pub tokens: Vec<Token>,
     lower: String,
     line_starts: Vec<usize>,
+    /// Tokenising moves forward through the text: the first quotation not yet passed.
+    quote_cursor: usize,
+}
+
+/// The character starting at byte `i` (which must be a character boundary) before `end`.
+/// ASCII, by far the commonest case, is read without decoding.
+#[inline]
+fn char_at(text: &str, i: usize, end: usize) -> Option<char> {
+    if i >= end {
+        return None;
+    }
+    match *text.as_bytes().get(i)? {
+        b if b < 0x80 => Some(b as char),
+        _ => text[i..end].chars().next(),
+    }
 }
 
 impl<'a> TextModel<'a> {
@@ -96,6 +111,7 @@ impl<'a> TextModel<'a> {
             tokens: Vec::new(),
             lower: String::with_capacity(text.len()),
             line_starts,
+            quote_cursor: 0,
         };
         for p in 0..model.paragraphs.len() {
             if model.paragraphs[p].kind != ParaKind::Body {
@@ -177,6 +193,21 @@ impl<'a> TextModel<'a> {
         (i < self.quotes.len() && self.quotes[i].start <= offset).then_some(i)
     }
 
+    /// [`quote_at`](Self::quote_at) for offsets that never decrease (tokenising).
+    fn quote_at_forward(&mut self, offset: usize) -> Option<usize> {
+        let qs = &self.quotes;
+        let mut i = self.quote_cursor;
+        if i > 0 && qs[i - 1].end > offset {
+            // not forward after all: search from scratch
+            i = qs.partition_point(|q| q.end <= offset);
+        }
+        while i < qs.len() && qs[i].end <= offset {
+            i += 1;
+        }
+        self.quote_cursor = i;
+        (i < qs.len() && qs[i].start <= offset).then_some(i)
+    }
+
     fn tokenize(&mut self, start: usize, end: usize) {
         let text = self.text;
         let bytes = text.as_bytes();
@@ -184,7 +215,7 @@ impl<'a> TextModel<'a> {
         let mut single_open: Option<usize> = None;
         let single_before = self.tokens.len();
         while i < end {
-            let c = match text[i..].chars().next() {
+            let c = match char_at(text, i, end) {
                 Some(c) => c,
                 None => break,
             };
@@ -196,17 +227,14 @@ impl<'a> TextModel<'a> {
             if c.is_alphanumeric() {
                 // a word: alphanumerics joined by internal apostrophes, hyphens and periods
                 let mut j = i + w;
-                while let Some(d) = text[j..end].chars().next() {
+                while let Some(d) = char_at(text, j, end) {
                     if d.is_alphanumeric() {
                         j += d.len_utf8();
                         continue;
                     }
                     if matches!(d, '\'' | '’' | '-' | '.' | '&') {
                         let after = j + d.len_utf8();
-                        if text[after..end]
-                            .chars()
-                            .next()
-                            .is_some_and(|e| e.is_alphanumeric())
+                        if char_at(text, after, end).is_some_and(|e| e.is_alphanumeric())
                         {
                             // keep "U.S" and "don't" together, but not "word.Next" sentence joins
                             if d == '.'
@@ -226,7 +254,7 @@ impl<'a> TextModel<'a> {
                 i = j;
                 continue;
             }
-            let kind = if let Some(q) = self.quote_at(i) {
+            let kind = if let Some(q) = self.quote_at_forward(i) {
                 let q = &self.quotes[q];
                 if q.open_mark == Some(i) {
                     TokKind::QuoteOpen
@@ -276,15 +304,16 @@ impl<'a> TextModel<'a> {
         if kind == TokKind::Word {
             let w = &self.text[start..end];
             if w.is_ascii() {
-                self.lower
-                    .extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                self.lower.push_str(w);
+                let from = lo_start as usize;
+                self.lower[from..].make_ascii_lowercase();
             } else {
                 for c in w.chars() {
                     self.lower.extend(c.to_lowercase());
                 }
             }
         }
-        let quote = self.quote_at(start).map(|q| q as u32);
+        let quote = self.quote_at_forward(start).map(|q| q as u32);
         self.tokens.push(Token {
             start: start as u32,
             end: end as u32,
