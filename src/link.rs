@@ -87,6 +87,8 @@ pub struct Linker<'m, 'a, 'r> {
     phrases: Vec<(usize, usize, usize)>,
     /// Personal names in text order.
     people: Vec<NameMention>,
+    /// The skeleton of each person's surname, index for index with `people`.
+    people_skeletons: Vec<String>,
 }
 
 impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
@@ -107,8 +109,14 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             names,
             phrases,
             people: Vec::new(),
+            people_skeletons: Vec::new(),
         };
         linker.people = linker.find_people();
+        linker.people_skeletons = linker
+            .people
+            .iter()
+            .map(|p| linker.skeleton(&p.surname))
+            .collect();
         linker
     }
 
@@ -468,9 +476,13 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 }
                 let sk = self.skeleton(word);
                 if sk.chars().count() >= 3 {
-                    if let Some(p) = self.people.iter().rev().find(|p| {
-                        p.start < span.0 && p.surname != word && self.skeleton(&p.surname) == sk
-                    }) {
+                    if let Some((p, _)) = self
+                        .people
+                        .iter()
+                        .zip(&self.people_skeletons)
+                        .rev()
+                        .find(|(p, psk)| p.start < span.0 && p.surname != word && **psk == sk)
+                    {
                         let mut res = self.person_result(span, p, has_title || p.titled);
                         res.variant_of = Some(p.full.clone());
                         return res;
