@@ -428,16 +428,27 @@ fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut
     }
 }
 
+/// The words of a text, lower-cased and joined by single spaces.
 fn normalise(s: &str) -> String {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if w.is_ascii() {
+            let from = out.len();
+            out.push_str(w);
+            out[from..].make_ascii_lowercase();
+        } else {
+            out.push_str(&w.to_lowercase());
+        }
+    }
+    out
 }
 
 fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) {
-    let mut seen: Vec<(String, String, usize)> = Vec::new(); // words, speaker, at
+    // words -> (speaker, at) in text order: one lookup per quotation, however long the article
+    let mut seen: rustc_hash::FxHashMap<String, Vec<(String, usize)>> = Default::default();
     let mut found = Vec::new();
     for c in claims.iter() {
         let Some(a) = &c.attribution else { continue };
@@ -453,7 +464,8 @@ fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) 
             .resolved
             .clone()
             .unwrap_or_else(|| a.source.text.clone());
-        if let Some((_, other, at)) = seen.iter().find(|(w, s, _)| *w == words && *s != speaker) {
+        let earlier = seen.entry(words).or_default();
+        if let Some((other, at)) = earlier.iter().find(|(s, _)| *s != speaker) {
             found.push((
                 c.content.start,
                 c.content.end,
@@ -464,7 +476,7 @@ fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) 
                 ),
             ));
         }
-        seen.push((words, speaker, c.content.start));
+        earlier.push((speaker, c.content.start));
     }
     for (s, e, term) in found {
         attach(
