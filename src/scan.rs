@@ -1,8 +1,16 @@
-//! One pass of each automaton over the whole article: catalogue names, catalogue phrases
-//! and every flag rule's word list. Later stages look matches up by offset instead of
-//! searching sentence by sentence.
+//! One pass over the whole article finds every whole-word match of the rule set's lists:
+//! catalogue names, catalogue phrases and every flag rule's word list. Later stages look
+//! matches up by offset instead of searching sentence by sentence.
+//!
+//! A match counts only when it is a whole word or phrase (no letter or digit just before or
+//! after it), so it can only start where a word starts. [`WordLists`] keys every pattern by
+//! its first word; the scan visits each word start once, looks that word up, and checks the
+//! few patterns that begin with it. A list with a pattern that does not start with a letter
+//! or digit is searched with its aho-corasick automaton instead.
 
+use crate::rules::compile::{Catalogue, CompiledFlag};
 use crate::rules::RuleSet;
+use rustc_hash::FxHashMap;
 
 fn bounded(text: &str, s: usize, e: usize) -> bool {
     text[..s]
@@ -13,6 +21,205 @@ fn bounded(text: &str, s: usize, e: usize) -> bool {
             .chars()
             .next()
             .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// The character at byte `i` (a character boundary) and its length; ASCII without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    match *text.as_bytes().get(i)? {
+        b if b < 0x80 => Some((b as char, 1)),
+        _ => text[i..].chars().next().map(|c| (c, c.len_utf8())),
+    }
+}
+
+/// End of the run of letters and digits that starts at `i`.
+#[inline]
+fn run_end(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            i += 1;
+        } else {
+            match text[i..].chars().next() {
+                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    i
+}
+
+#[derive(Debug)]
+struct Candidate {
+    list: u16,
+    pattern: u32,
+    bytes: Box<[u8]>,
+    case_insensitive: bool,
+}
+
+/// Every list's patterns, keyed by their first word (ASCII lower-cased).
+#[derive(Debug, Default)]
+pub struct WordLists {
+    by_first: FxHashMap<Box<[u8]>, Vec<Candidate>>,
+    /// The longest first word of any pattern: longer words in the text are not looked up.
+    max_key: usize,
+    /// A bit per (first two bytes, length) of the keys: most words are passed over without
+    /// hashing them.
+    seen: Vec<u64>,
+    /// Lists searched with their automaton instead (a pattern starts with punctuation).
+    fallback: Vec<bool>,
+    /// Flag rule id -> its list number.
+    flag_lists: FxHashMap<String, usize>,
+}
+
+const SEEN_BITS: usize = 1 << 16;
+
+/// The filter bit of a (lower-cased) first word.
+#[inline]
+fn seen_bit(b0: u8, b1: u8, len: usize) -> usize {
+    (((b0 as usize) << 9) ^ ((b1 as usize) << 4) ^ len) & (SEEN_BITS - 1)
+}
+
+/// List numbers: names, phrases, then one per flag rule with terms.
+const NAMES: usize = 0;
+const PHRASES: usize = 1;
+
+impl WordLists {
+    pub fn new(
+        names: &[String],
+        phrases: &[String],
+        catalogue_case: (bool, bool),
+        flags: &[CompiledFlag],
+    ) -> WordLists {
+        let mut w = WordLists {
+            seen: vec![0; SEEN_BITS / 64],
+            ..WordLists::default()
+        };
+        let mut lists: Vec<(&[String], bool)> =
+            vec![(names, catalogue_case.0), (phrases, catalogue_case.1)];
+        for f in flags.iter().filter(|f| f.matcher.is_some()) {
+            w.flag_lists.insert(f.id.clone(), lists.len());
+            lists.push((&f.terms, true));
+        }
+        for (list, &(patterns, ci)) in lists.iter().enumerate() {
+            let whole_words = patterns
+                .iter()
+                .all(|p| p.chars().next().is_some_and(char::is_alphanumeric));
+            w.fallback.push(!whole_words);
+            if !whole_words {
+                continue;
+            }
+            for (i, p) in patterns.iter().enumerate() {
+                let key = p.as_bytes()[..run_end(p, 0)].to_ascii_lowercase();
+                w.max_key = w.max_key.max(key.len());
+                let bit = seen_bit(
+                    key.first().copied().unwrap_or(0),
+                    key.get(1).copied().unwrap_or(0),
+                    key.len(),
+                );
+                w.seen[bit / 64] |= 1 << (bit % 64);
+                w.by_first
+                    .entry(key.into_boxed_slice())
+                    .or_default()
+                    .push(Candidate {
+                        list: list as u16,
+                        pattern: i as u32,
+                        bytes: p.as_bytes().into(),
+                        case_insensitive: ci,
+                    });
+            }
+        }
+        // per list, longest pattern first: the first that fits is the leftmost-longest match
+        for cands in w.by_first.values_mut() {
+            cands.sort_by(|a, b| {
+                (a.list, std::cmp::Reverse(a.bytes.len()), a.pattern).cmp(&(
+                    b.list,
+                    std::cmp::Reverse(b.bytes.len()),
+                    b.pattern,
+                ))
+            });
+        }
+        w
+    }
+
+    /// Leftmost-longest, non-overlapping whole-word matches of every list, in text order:
+    /// `out[list]` gets (start, end, pattern).
+    fn find(&self, text: &str, out: &mut [Vec<(usize, usize, u32)>]) {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut next_free = vec![0usize; out.len()];
+        let mut key = Vec::with_capacity(self.max_key);
+        let mut i = 0;
+        // every letter or digit the loop stops at starts a word: a word is skipped whole
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    i += 1;
+                    continue;
+                }
+            } else {
+                match char_at(text, i) {
+                    Some((c, w)) if !c.is_alphanumeric() => {
+                        i += w;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let end = run_end(text, i);
+            let len = end - i;
+            let word = &bytes[i..end];
+            if len <= self.max_key {
+                let lower = |k: usize| word.get(k).map_or(0, u8::to_ascii_lowercase);
+                let bit = seen_bit(lower(0), lower(1), len);
+                if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
+                    key.clear();
+                    key.extend(word.iter().map(u8::to_ascii_lowercase));
+                    if let Some(cands) = self.by_first.get(key.as_slice()) {
+                        self.try_candidates(text, i, cands, &mut next_free, out);
+                    }
+                }
+            }
+            i = end.max(i + 1);
+        }
+    }
+
+    /// At a word start, each list's longest pattern that is there as a whole word.
+    fn try_candidates(
+        &self,
+        text: &str,
+        i: usize,
+        cands: &[Candidate],
+        next_free: &mut [usize],
+        out: &mut [Vec<(usize, usize, u32)>],
+    ) {
+        let bytes = text.as_bytes();
+        let mut done: Option<u16> = None;
+        for c in cands {
+            let list = c.list as usize;
+            if done == Some(c.list) || i < next_free[list] || self.fallback[list] {
+                continue;
+            }
+            let e = i + c.bytes.len();
+            let Some(found) = bytes.get(i..e) else {
+                continue;
+            };
+            let same = if c.case_insensitive {
+                found.eq_ignore_ascii_case(&c.bytes)
+            } else {
+                *found == *c.bytes
+            };
+            if same && char_at(text, e).is_none_or(|(d, _)| !d.is_alphanumeric()) {
+                out[list].push((i, e, c.pattern));
+                next_free[list] = e;
+                done = Some(c.list);
+            }
+        }
+    }
 }
 
 /// Whole-word matches of the rule set in one article, each list in text order.
@@ -33,41 +240,48 @@ fn within<T, F: Fn(&T) -> usize>(list: &[T], s: usize, e: usize, start: F) -> &[
     &list[a..b.max(a)]
 }
 
+/// Whole-word matches of one automaton (the fallback for lists that are not word-keyed).
+fn automaton_matches(ac: &aho_corasick::AhoCorasick, text: &str) -> Vec<(usize, usize, u32)> {
+    ac.find_iter(text)
+        .filter(|x| bounded(text, x.start(), x.end()))
+        .map(|x| (x.start(), x.end(), x.pattern().as_u32()))
+        .collect()
+}
+
 impl DocScan {
     pub fn new(text: &str, r: &RuleSet) -> DocScan {
-        let cat = &r.catalogue;
-        let names = cat
-            .names
-            .find_iter(text)
-            .filter(|x| bounded(text, x.start(), x.end()))
-            .map(|x| {
-                let t = cat.name_targets[x.pattern().as_usize()];
-                (x.start(), x.end(), t.entity, t.short)
+        let cat: &Catalogue = &r.catalogue;
+        let w = &r.words;
+        let mut found: Vec<Vec<(usize, usize, u32)>> = vec![Vec::new(); w.fallback.len()];
+        w.find(text, &mut found);
+        let mut take = |list: usize, ac: &aho_corasick::AhoCorasick| {
+            if w.fallback.get(list).copied().unwrap_or(true) {
+                automaton_matches(ac, text)
+            } else {
+                std::mem::take(&mut found[list])
+            }
+        };
+        let names = take(NAMES, &cat.names)
+            .into_iter()
+            .map(|(s, e, p)| {
+                let t = cat.name_targets[p as usize];
+                (s, e, t.entity, t.short)
             })
             .collect();
-        let phrases = cat
-            .phrases
-            .find_iter(text)
-            .filter(|x| bounded(text, x.start(), x.end()))
-            .map(|x| {
-                (
-                    x.start(),
-                    x.end(),
-                    cat.phrase_targets[x.pattern().as_usize()].entity,
-                )
-            })
+        let phrases = take(PHRASES, &cat.phrases)
+            .into_iter()
+            .map(|(s, e, p)| (s, e, cat.phrase_targets[p as usize].entity))
             .collect();
         let terms = r
             .flags
             .iter()
-            .map(|f| match &f.matcher {
-                Some(ac) => ac
-                    .find_iter(text)
-                    .map(|x| (x.start(), x.end()))
-                    .filter(|&(a, b)| bounded(text, a, b))
-                    .collect(),
-                None => Vec::new(),
+            .map(|f| match (&f.matcher, w.flag_lists.get(&f.id)) {
+                (Some(ac), Some(&list)) => take(list, ac),
+                // rules changed after compiling: search with the flag's own automaton
+                (Some(ac), None) => automaton_matches(ac, text),
+                (None, _) => Vec::new(),
             })
+            .map(|v| v.into_iter().map(|(s, e, _)| (s, e)).collect())
             .collect();
         DocScan {
             names,
@@ -86,5 +300,74 @@ impl DocScan {
         self.terms
             .get(rule)
             .map_or(&[], |t| within(t, s, e, |x| x.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lists(names: &[&str], phrases: &[&str]) -> WordLists {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        WordLists::new(&own(names), &own(phrases), (false, true), &[])
+    }
+
+    fn found(w: &WordLists, text: &str) -> Vec<Vec<(usize, usize, u32)>> {
+        let mut out = vec![Vec::new(); w.fallback.len()];
+        w.find(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn whole_words_only_with_case_as_each_list_wants() {
+        let w = lists(&["Reuters", "U.N."], &["most", "state media"]);
+        let text = "Almost all State Media, reuters and Reuters cited the U.N. mostly.";
+        let out = found(&w, text);
+        let spans = |l: usize| -> Vec<&str> { out[l].iter().map(|m| &text[m.0..m.1]).collect() };
+        // names are case-sensitive; a pattern ending in a period still needs a word end after it
+        assert_eq!(spans(NAMES), vec!["Reuters", "U.N."]);
+        // phrases ignore ASCII case; "most" inside "Almost" and "mostly" is not a match
+        assert_eq!(spans(PHRASES), vec!["State Media"]);
+    }
+
+    #[test]
+    fn a_match_inside_a_word_does_not_hide_the_next_whole_word_match() {
+        // an automaton finds "r american" inside "Senior" first and, searching on after it,
+        // loses "American officials"; keyed by word starts, the phrase is found
+        let w = lists(&[], &["r american", "american officials"]);
+        let text = "Senior American officials disagree.";
+        let out = found(&w, text);
+        assert_eq!(out[PHRASES], vec![(7, 25, 1)]);
+    }
+
+    #[test]
+    fn longest_pattern_wins_and_matches_of_one_list_do_not_overlap() {
+        let w = lists(&["New York", "New York Times", "York Times"], &["york"]);
+        let text = "The New York Times and New York, not York Times.";
+        let out = found(&w, text);
+        let spans: Vec<&str> = out[NAMES].iter().map(|m| &text[m.0..m.1]).collect();
+        assert_eq!(spans, vec!["New York Times", "New York", "York Times"]);
+        // another list may overlap them
+        assert_eq!(out[PHRASES].len(), 3);
+    }
+
+    #[test]
+    fn non_ascii_words_and_long_words_are_handled() {
+        let w = lists(&["Rūḥānī"], &["ümit"]);
+        let text = "Rūḥānī met Ümit and ümit at Überlongwordwithnoendinsight.";
+        let out = found(&w, text);
+        assert_eq!(out[NAMES], vec![(0, "Rūḥānī".len(), 0)]);
+        // ASCII-only case folding, as the automata did: "Ümit" is not "ümit"
+        let s = text.find("ümit").unwrap();
+        assert_eq!(out[PHRASES], vec![(s, s + "ümit".len(), 0)]);
+    }
+
+    #[test]
+    fn a_list_with_a_pattern_starting_in_punctuation_falls_back_to_its_automaton() {
+        let w = lists(&["#MeToo", "Reuters"], &["state media"]);
+        assert!(w.fallback[NAMES]);
+        assert!(!w.fallback[PHRASES]);
+        // the word-keyed scan leaves that list to the automaton
+        assert!(found(&w, "Reuters said")[NAMES].is_empty());
     }
 }

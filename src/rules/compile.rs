@@ -15,6 +15,8 @@ pub struct RuleSet {
     pub lang: Language,
     pub flags: Vec<CompiledFlag>,
     pub scoring: ScoringFile,
+    /// Names, phrases and flag terms keyed by first word, for the one-pass article scan.
+    pub words: crate::scan::WordLists,
     /// The rule files as loaded, for `rules explain` and `explain` (file and line of a rule).
     pub texts: RuleTexts,
 }
@@ -322,6 +324,9 @@ pub struct Catalogue {
     pub phrase_targets: Vec<Target>,
     /// Every word of a catalogued person's name.
     pub person_words: HashSet<String>,
+    /// The patterns of `names` and `phrases`, pattern for pattern.
+    pub name_patterns: Vec<String>,
+    pub phrase_patterns: Vec<String>,
 }
 
 fn automaton(patterns: &[String], case_insensitive: bool) -> AhoCorasick {
@@ -545,6 +550,8 @@ fn compile_catalogue(
         name_targets,
         phrases: automaton(&phrases, true),
         phrase_targets,
+        name_patterns: names,
+        phrase_patterns: phrases,
     }
 }
 
@@ -915,12 +922,19 @@ impl RuleSet {
             })
             .map(|p| p.words[0].clone())
             .collect();
+        let words = crate::scan::WordLists::new(
+            &catalogue.name_patterns,
+            &catalogue.phrase_patterns,
+            (false, true),
+            &flags,
+        );
         Some(RuleSet {
             cues,
             catalogue,
             lang,
             flags,
             scoring,
+            words,
             texts: texts.clone(),
         })
     }

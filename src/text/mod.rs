@@ -234,8 +234,7 @@ impl<'a> TextModel<'a> {
                     }
                     if matches!(d, '\'' | '’' | '-' | '.' | '&') {
                         let after = j + d.len_utf8();
-                        if char_at(text, after, end).is_some_and(|e| e.is_alphanumeric())
-                        {
+                        if char_at(text, after, end).is_some_and(|e| e.is_alphanumeric()) {
                             // keep "U.S" and "don't" together, but not "word.Next" sentence joins
                             if d == '.'
                                 && !bytes.get(after).is_some_and(|b| {
