@@ -418,10 +418,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn venue_at(&self, k: usize, sent: &Range<usize>) -> Option<usize> {
         // most words start no venue: check the first word before comparing phrases
         let first = self.word(k)?;
-        if !self.r.cues.venue_starts.contains(first) {
-            return None;
-        }
-        self.r.cues.venues.iter().find_map(|v| {
+        let starting = self.r.cues.venue_starts.get(first)?;
+        starting.iter().find_map(|&i| {
+            let v = &self.r.cues.venues[i];
             let ok = v
                 .iter()
                 .enumerate()

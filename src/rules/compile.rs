@@ -71,8 +71,8 @@ pub struct CueLexicon {
     pub noun_forms: HashSet<String>,
     /// Venue phrases, as lower-case word sequences.
     pub venues: Vec<Vec<String>>,
-    /// The first words of the venue phrases.
-    pub venue_starts: HashSet<String>,
+    /// First word of a venue phrase -> the phrases (indices into `venues`) it starts, in order.
+    pub venue_starts: HashMap<String, Vec<usize>>,
 }
 
 impl CueLexicon {
@@ -194,11 +194,15 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
         relative: set(&file.chain.relative_pronouns),
         noun_forms: set(&file.noun_forms),
         venues: file.venues.iter().map(|s| lower_words(s)).collect(),
-        venue_starts: file
-            .venues
-            .iter()
-            .filter_map(|s| lower_words(s).into_iter().next())
-            .collect(),
+        venue_starts: file.venues.iter().enumerate().fold(
+            HashMap::default(),
+            |mut m: HashMap<String, Vec<usize>>, (i, s)| {
+                if let Some(first) = lower_words(s).into_iter().next() {
+                    m.entry(first).or_default().push(i);
+                }
+                m
+            },
+        ),
         ..Default::default()
     };
     let add = |lex: &mut CueLexicon, p: CuePhrase| {
