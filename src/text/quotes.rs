@@ -109,27 +109,29 @@ pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
         let seg = &text[p.start..p.end];
         let mut open: Option<usize> = None;
         let mut open_continued = false;
-        let chars: Vec<(usize, char)> = seg.char_indices().collect();
+        // the character after byte n of the paragraph
+        let after = |n: usize| seg.get(n..).and_then(|t| t.chars().next());
+        let mut prev: Option<char> = None;
         let mut skip_next = false;
-        for (k, &(i, c)) in chars.iter().enumerate() {
+        for (i, c) in seg.char_indices() {
+            let before = prev.replace(c);
             if skip_next {
                 skip_next = false;
                 continue;
             }
             // two apostrophes or backticks stand for a double mark ('' and ``)
-            let pair = matches!(c, '\'' | '`') && chars.get(k + 1).is_some_and(|x| x.1 == c);
+            let pair = matches!(c, '\'' | '`') && after(i + 1) == Some(c);
             if !is_double_mark(c) && !pair {
                 continue;
             }
             let at = p.start + i;
-            let prev = k.checked_sub(1).map(|k| chars[k].1);
-            let next = chars.get(k + if pair { 2 } else { 1 }).map(|x| x.1);
+            let next = after(i + if pair { 2 } else { c.len_utf8() });
             skip_next = pair;
             // a mark that opens a paragraph opens a quotation, whatever its shape
             let r = if c == '`' || (i == 0 && open.is_none()) {
                 Role::Open
             } else {
-                role(if pair { '"' } else { c }, prev, next)
+                role(if pair { '"' } else { c }, before, next)
             };
             match open {
                 None => {

@@ -59,11 +59,13 @@ pub fn split(
     let mut out = Vec::new();
     let mut sent_start = start;
     let seg = &text[start..end];
-    let mut iter = seg.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
+    // sentence marks are ASCII, so a byte search finds them (UTF-8 never repeats an ASCII
+    // byte inside another character)
+    let mut from = 0;
+    while let Some(off) = memchr::memchr3(b'.', b'!', b'?', &seg.as_bytes()[from..]) {
+        let i = from + off;
+        from = i + 1;
+        let c = seg.as_bytes()[i] as char;
         let at = start + i;
         // the run of closing punctuation after the mark
         let mut j = at + 1;
@@ -124,10 +126,8 @@ pub fn split(
         }
         out.push((sent_start, j));
         sent_start = j + (rest.len() - trimmed.len());
-        // skip ahead: the iterator continues from the next char anyway
-        while iter.peek().is_some_and(|&(k, _)| start + k < j) {
-            iter.next();
-        }
+        // go on after the closing punctuation
+        from = from.max(j - start);
     }
     if sent_start < end {
         out.push((sent_start, end));
