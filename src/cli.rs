@@ -323,43 +323,31 @@ struct Encoded {
     explained: Option<String>,
 }
 
-/// Analyses a batch in parallel and writes the results in order.
-#[allow(clippy::too_many_arguments)]
-fn flush(
-    batch: &mut Vec<Result<input::Article>>,
-    pool: &rayon::ThreadPool,
-    args: &CheckArgs,
-    rules: &crate::rules::RuleSet,
-    library: Option<&crate::verify::Library>,
-    writer: &mut Writer<Box<dyn Write>>,
-    run: &mut Run,
-    progress: &Progress,
-) {
-    use rayon::prelude::*;
-    if batch.is_empty() || run.io_error.is_some() {
-        batch.clear();
-        return;
-    }
-    let items = std::mem::take(batch);
-    let bytes: u64 = items
-        .iter()
-        .map(|i| i.as_ref().map_or(0, |a| a.text.len() as u64))
-        .sum();
-    let count = items.len();
-    let (format, table) = (writer.format, writer.table);
-    // each worker analyses and encodes its articles; this thread only copies bytes out
-    let results: Vec<Result<Encoded>> = pool.install(|| {
+/// What the workers need to analyse and encode an article.
+struct Job<'a> {
+    args: &'a CheckArgs,
+    rules: &'a crate::rules::RuleSet,
+    library: Option<&'a crate::verify::Library>,
+    format: crate::output::Format,
+    table: TableStyle,
+}
+
+impl Job<'_> {
+    /// Analyses and encodes a batch on the pool's threads, results in input order.
+    fn run(&self, items: Vec<Result<input::Article>>) -> Vec<Result<Encoded>> {
+        use rayon::prelude::*;
         items
             .into_par_iter()
             .map(|item| {
                 let a = item?;
-                let report = crate::analyze_full(&a.id, &a.text, a.meta, rules, library);
-                let hit = args
+                let report = crate::analyze_full(&a.id, &a.text, a.meta, self.rules, self.library);
+                let hit = self
+                    .args
                     .fail_on
                     .is_some_and(|level| report.claims.iter().any(|c| c.strength.level <= level));
-                Ok(match args.explain {
+                Ok(match self.args.explain {
                     Some(n) => {
-                        let text = crate::authoring::explanation(rules, &a.text, &report, n)
+                        let text = crate::authoring::explanation(self.rules, &a.text, &report, n)
                             .unwrap_or_else(|e| format!("{}: {e}\n", a.id));
                         Encoded {
                             body: Ok(Vec::new()),
@@ -368,41 +356,122 @@ fn flush(
                         }
                     }
                     None => Encoded {
-                        body: crate::output::encode(format, &table, &report),
+                        body: crate::output::encode(self.format, &self.table, &report),
                         hit,
                         explained: None,
                     },
                 })
             })
             .collect()
-    });
-    for r in results {
-        match r {
-            Ok(Encoded {
-                body,
-                hit,
-                explained,
-            }) => {
-                run.hit |= hit;
-                let written = match explained {
-                    Some(text) => std::io::stdout().write_all(text.as_bytes()),
-                    None => body.and_then(|b| writer.write_encoded(&b)),
-                };
-                if let Err(e) = written {
-                    run.io_error = Some(Error::io(
-                        args.output.clone().unwrap_or_else(|| "<stdout>".into()),
-                        e,
-                    ));
-                    return;
-                }
-            }
-            Err(e) => {
-                run.errors += 1;
-                progress.println(&format!("sourcecheck: {e}"));
+    }
+}
+
+/// A batch handed to the workers; its results arrive on `rx`.
+struct InFlight {
+    rx: std::sync::mpsc::Receiver<Vec<Result<Encoded>>>,
+    count: usize,
+    bytes: u64,
+}
+
+/// Batches of articles on their way through the workers. With more than one job, the next
+/// batch is read (and the last one written) while the workers analyse, so reading and
+/// writing do not leave the workers idle; with one job everything runs in turn.
+struct Batches<'b, 's> {
+    job: &'s Job<'s>,
+    pool: &'s rayon::ThreadPool,
+    scope: &'b rayon::Scope<'s>,
+    overlap: bool,
+    pending: Option<InFlight>,
+}
+
+impl Batches<'_, '_> {
+    /// Starts a batch; with overlap, writes the previous one while this one runs.
+    fn dispatch(&mut self, batch: &mut Vec<Result<input::Article>>, out: &mut Out<'_>) {
+        if batch.is_empty() || out.run.io_error.is_some() {
+            batch.clear();
+            return;
+        }
+        let items = std::mem::take(batch);
+        let bytes: u64 = items
+            .iter()
+            .map(|i| i.as_ref().map_or(0, |a| a.text.len() as u64))
+            .sum();
+        let count = items.len();
+        if !self.overlap {
+            let results = self.pool.install(|| self.job.run(items));
+            out.write(results, count, bytes);
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job = self.job;
+        self.scope.spawn(move |_| {
+            // the receiver is gone only when the run has stopped on an error
+            let _ = tx.send(job.run(items));
+        });
+        let previous = self.pending.replace(InFlight { rx, count, bytes });
+        if let Some(p) = previous {
+            out.collect(p);
+        }
+    }
+
+    /// Waits for the batch in flight and writes it.
+    fn drain(&mut self, out: &mut Out<'_>) {
+        if let Some(p) = self.pending.take() {
+            out.collect(p);
+        }
+    }
+}
+
+/// Where finished batches go: the writer, the run's tallies and the progress bar.
+struct Out<'w> {
+    writer: &'w mut Writer<Box<dyn Write>>,
+    run: &'w mut Run,
+    progress: &'w Progress,
+    target: PathBuf,
+}
+
+impl Out<'_> {
+    fn collect(&mut self, p: InFlight) {
+        match p.rx.recv() {
+            Ok(results) => self.write(results, p.count, p.bytes),
+            Err(_) => {
+                self.run.io_error.get_or_insert_with(|| {
+                    Error::Usage("a worker thread stopped before finishing its batch".into())
+                });
             }
         }
     }
-    progress.advance(count, bytes);
+
+    /// Writes a batch's results in order.
+    fn write(&mut self, results: Vec<Result<Encoded>>, count: usize, bytes: u64) {
+        if self.run.io_error.is_some() {
+            return;
+        }
+        for r in results {
+            match r {
+                Ok(Encoded {
+                    body,
+                    hit,
+                    explained,
+                }) => {
+                    self.run.hit |= hit;
+                    let written = match explained {
+                        Some(text) => std::io::stdout().write_all(text.as_bytes()),
+                        None => body.and_then(|b| self.writer.write_encoded(&b)),
+                    };
+                    if let Err(e) = written {
+                        self.run.io_error = Some(Error::io(self.target.clone(), e));
+                        return;
+                    }
+                }
+                Err(e) => {
+                    self.run.errors += 1;
+                    self.progress.println(&format!("sourcecheck: {e}"));
+                }
+            }
+        }
+        self.progress.advance(count, bytes);
+    }
 }
 
 fn check(args: &CheckArgs) -> Result<i32> {
@@ -468,57 +537,70 @@ fn check(args: &CheckArgs) -> Result<i32> {
     };
     // articles are read in batches, analysed in parallel, and written in input order, so a
     // corpus streams in bounded memory and the output does not depend on the thread count
+    let job = Job {
+        args,
+        rules: &rules,
+        library: library.as_ref(),
+        format: writer.format,
+        table: writer.table,
+    };
+    let target = args.output.clone().unwrap_or_else(|| "<stdout>".into());
+    let mut out = Out {
+        writer: &mut writer,
+        run: &mut run,
+        progress: &progress,
+        target: target.clone(),
+    };
     let mut batch: Vec<Result<input::Article>> = Vec::new();
-    for inp in &inputs {
-        // stdin streams article by article (a pipeline sees each result at once); files and
-        // corpora go in batches that keep every core busy
-        let stdin = matches!(inp, input::Input::Stdin);
-        let batch_size = if stdin { 1 } else { 32 * jobs };
-        let res = input::read(inp, args.input_format, &mut |item| {
-            batch.push(item);
-            if batch.len() >= batch_size {
-                flush(
-                    &mut batch,
-                    &pool,
-                    args,
-                    &rules,
-                    library.as_ref(),
-                    &mut writer,
-                    &mut run,
-                    &progress,
-                );
-                if stdin {
-                    if let Err(e) = writer.flush() {
-                        run.io_error = Some(Error::io("<stdout>", e));
+    pool.in_place_scope(|scope| {
+        let mut batches = Batches {
+            job: &job,
+            pool: &pool,
+            scope,
+            overlap: jobs > 1,
+            pending: None,
+        };
+        for inp in &inputs {
+            // stdin streams article by article (a pipeline sees each result at once); files
+            // and corpora go in batches that keep every core busy, across file boundaries
+            let stdin = matches!(inp, input::Input::Stdin);
+            let batch_size = if stdin { 1 } else { 32 * jobs };
+            let res = input::read(inp, args.input_format, &mut |item| {
+                batch.push(item);
+                if batch.len() >= batch_size {
+                    batches.dispatch(&mut batch, &mut out);
+                    if stdin {
+                        batches.drain(&mut out);
+                        if let Err(e) = out.writer.flush() {
+                            out.run.io_error = Some(Error::io("<stdout>", e));
+                        }
                     }
                 }
+                out.run.io_error.is_none()
+            });
+            if stdin {
+                batches.dispatch(&mut batch, &mut out);
+                batches.drain(&mut out);
             }
-            run.io_error.is_none()
-        });
-        flush(
-            &mut batch,
-            &pool,
-            args,
-            &rules,
-            library.as_ref(),
-            &mut writer,
-            &mut run,
-            &progress,
-        );
-        if let Some(e) = run.io_error.take() {
-            if let Some((tmp, _)) = &temp {
-                let _ = std::fs::remove_file(tmp);
+            if out.run.io_error.is_some() {
+                break;
             }
-            return Err(e);
+            if let Err(e) = res {
+                out.run.errors += 1;
+                out.progress.println(&format!("sourcecheck: {e}"));
+            }
         }
-        if let Err(e) = res {
-            run.errors += 1;
-            progress.println(&format!("sourcecheck: {e}"));
+        batches.dispatch(&mut batch, &mut out);
+        batches.drain(&mut out);
+    });
+    if let Some(e) = run.io_error.take() {
+        if let Some((tmp, _)) = &temp {
+            let _ = std::fs::remove_file(tmp);
         }
+        return Err(e);
     }
     progress.finish();
     let (errors, hit) = (run.errors, run.hit);
-    let target = args.output.clone().unwrap_or_else(|| "<stdout>".into());
     writer.finish().map_err(|e| Error::io(&target, e))?;
     if let Some((tmp, path)) = temp {
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;

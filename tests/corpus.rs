@@ -188,3 +188,68 @@ fn a_misspelt_extends_and_an_unknown_risk_flag_are_rule_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn many_files_are_batched_across_files_in_order_with_an_unreadable_one_reported() {
+    // separate article files (a researcher's folder) share batches across file boundaries;
+    // the output keeps the order of the arguments and an unreadable file does not stop the run
+    let dir = tempfile::tempdir().unwrap();
+    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let harbour = std::fs::read_to_string(examples.join("harbour-deal.txt")).unwrap();
+    let council = std::fs::read_to_string(examples.join("council-vote.md")).unwrap();
+    let mut args: Vec<PathBuf> = Vec::new();
+    for i in 0..150 {
+        let (name, text) = if i % 3 == 0 {
+            (format!("a{i:03}.md"), &council)
+        } else {
+            (format!("a{i:03}.txt"), &harbour)
+        };
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        args.push(p);
+        if i == 70 {
+            let bad = dir.path().join("a070-latin1.txt");
+            std::fs::write(&bad, b"Officials said the caf\xe9 would close.\n").unwrap();
+            args.push(bad);
+        }
+    }
+    let run = |jobs: &str| {
+        let out = Command::new(bin())
+            .args(["check", "--format", "jsonl", "-j", jobs])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "an unreadable file makes the exit code 2"
+        );
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            err.contains("a070-latin1.txt:1:23") && err.contains("not valid UTF-8"),
+            "the file, line and column are named: {err}"
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    let two = run("2");
+    assert_eq!(one, two);
+    let ids: Vec<String> = one
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 150);
+    assert!(
+        ids[0].ends_with("a000.md") && ids[149].ends_with("a149.txt"),
+        "{:?}",
+        &ids[..2]
+    );
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "articles come out in argument order");
+}
