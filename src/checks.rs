@@ -129,7 +129,16 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         if t.kind != TokKind::Word {
             continue;
         }
-        let w = trim_possessive(m.tok_text(t));
+        let text = m.tok_text(t);
+        // most words are lower-case: one byte tells
+        if text
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            continue;
+        }
+        let w = trim_possessive(text);
         if w.len() < 4
             || w.len() > max_len
             || !w.chars().next().is_some_and(char::is_uppercase)

@@ -308,8 +308,12 @@ pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
     };
     let mut rest = lower;
     'outer: while let Some(&b) = rest.as_bytes().first() {
-        for (variant, canon) in &lang.transliteration {
-            if variant.as_bytes()[0] == b && rest.as_bytes().starts_with(variant.as_bytes()) {
+        let variants = lang
+            .transliteration_by_byte
+            .get(b as usize)
+            .map_or(&[][..], Vec::as_slice);
+        for (variant, canon) in variants {
+            if rest.as_bytes().starts_with(variant.as_bytes()) {
                 canon.chars().for_each(&mut feed);
                 rest = &rest[variant.len()..];
                 continue 'outer;

@@ -609,6 +609,8 @@ pub struct Language {
     pub speech_forms: HashSet<String>,
     /// Transliteration groups: (variant, canonical letter), longest variant first.
     pub transliteration: Vec<(String, String)>,
+    /// The same pairs by the first byte of the variant (index = byte), in the same order.
+    pub transliteration_by_byte: Vec<Vec<(String, String)>>,
 }
 
 fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Error>) -> Language {
@@ -656,6 +658,10 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
         }
     }
     transliteration.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+    let mut transliteration_by_byte: Vec<Vec<(String, String)>> = vec![Vec::new(); 256];
+    for (v, canon) in &transliteration {
+        transliteration_by_byte[v.as_bytes()[0] as usize].push((v.clone(), canon.clone()));
+    }
     Language {
         abbreviations: set(&file.abbreviations),
         can_end_sentence: set(&file.can_end_sentence),
@@ -711,6 +717,7 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
         headline_max_words: file.headline_max_words,
         boilerplate,
         transliteration,
+        transliteration_by_byte,
         speech_forms: HashSet::default(),
     }
 }
