@@ -227,7 +227,14 @@ impl<'a> TextModel<'a> {
             if c.is_alphanumeric() {
                 // a word: alphanumerics joined by internal apostrophes, hyphens and periods
                 let mut j = i + w;
-                while let Some(d) = char_at(text, j, end) {
+                loop {
+                    // the ASCII letters and digits of the word, a byte at a time
+                    while j < end && bytes[j].is_ascii_alphanumeric() {
+                        j += 1;
+                    }
+                    let Some(d) = char_at(text, j, end) else {
+                        break;
+                    };
                     if d.is_alphanumeric() {
                         j += d.len_utf8();
                         continue;
