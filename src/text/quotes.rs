@@ -111,22 +111,31 @@ pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
         let mut open_continued = false;
         // the character after byte n of the paragraph
         let after = |n: usize| seg.get(n..).and_then(|t| t.chars().next());
-        let mut prev: Option<char> = None;
-        let mut skip_next = false;
-        for (i, c) in seg.char_indices() {
-            let before = prev.replace(c);
-            if skip_next {
-                skip_next = false;
+        let bytes = seg.as_bytes();
+        let mut k = 0;
+        while k < bytes.len() {
+            // quotation marks start with one of these bytes (ASCII marks, or the lead byte
+            // of “ ” „ ‟ and « »); every other byte is passed over
+            if !matches!(bytes[k], b'"' | b'\'' | b'`' | 0xE2 | 0xC2) {
+                k += 1;
                 continue;
             }
+            let i = k;
+            let Some(c) = after(i) else {
+                break;
+            };
+            k += c.len_utf8();
             // two apostrophes or backticks stand for a double mark ('' and ``)
             let pair = matches!(c, '\'' | '`') && after(i + 1) == Some(c);
             if !is_double_mark(c) && !pair {
                 continue;
             }
+            let before = seg[..i].chars().next_back();
             let at = p.start + i;
             let next = after(i + if pair { 2 } else { c.len_utf8() });
-            skip_next = pair;
+            if pair {
+                k = i + 2;
+            }
             // a mark that opens a paragraph opens a quotation, whatever its shape
             let r = if c == '`' || (i == 0 && open.is_none()) {
                 Role::Open
