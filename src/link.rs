@@ -238,16 +238,20 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
         out.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
         out.dedup_by_key(|p| p.start);
         // a titled single surname takes the full name introduced earlier ("Secretary Shoigu")
-        let snapshot = out.clone();
-        for p in out.iter_mut() {
-            if p.entity.is_none() && !p.full.contains(' ') {
-                if let Some(full) = snapshot
-                    .iter()
-                    .find(|q| q.start < p.start && q.surname == p.surname && q.full.contains(' '))
-                {
-                    p.full = full.full.clone();
-                    p.entity = full.entity;
-                }
+        // (mentions are sorted by start, one per start, so the earlier ones come first; an
+        // earlier one given a full name here took it from a yet earlier one, found first)
+        for i in 0..out.len() {
+            let p = &out[i];
+            if p.entity.is_some() || p.full.contains(' ') {
+                continue;
+            }
+            if let Some(j) = (0..i).find(|&j| {
+                let q = &out[j];
+                q.start < p.start && q.surname == p.surname && q.full.contains(' ')
+            }) {
+                let (full, entity) = (out[j].full.clone(), out[j].entity);
+                out[i].full = full;
+                out[i].entity = entity;
             }
         }
         out
