@@ -93,11 +93,11 @@ pub struct Content {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Factor {
-    pub name: String,
+    pub name: &'static str,
     pub value: i32,
     pub why: String,
     /// The scoring.yaml key the points come from, e.g. "directness.paraphrase".
-    pub rule: String,
+    pub rule: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

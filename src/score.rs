@@ -9,14 +9,14 @@ use crate::rules::RuleSet;
 use crate::text::TextModel;
 
 /// Adds a factor; `rule` is the scoring.yaml key its points come from ("directness.paraphrase").
-fn factor(out: &mut Vec<Factor>, rule: &str, value: i32, why: String) {
+fn factor(out: &mut Vec<Factor>, rule: &'static str, value: i32, why: String) {
     let name = rule.split('.').next().unwrap_or(rule);
     if value != 0 || name == "speaker" {
         out.push(Factor {
-            name: name.to_string(),
+            name,
             value,
             why,
-            rule: rule.to_string(),
+            rule,
         });
     }
 }
@@ -51,7 +51,7 @@ fn finish(factors: Vec<Factor>, s: &ScoringFile, attributed: bool) -> Strength {
 }
 
 /// Adds a factor to a finished strength and recomputes its score and level.
-pub fn adjust(s: &mut Strength, rule: &str, value: i32, why: String, r: &RuleSet) {
+pub fn adjust(s: &mut Strength, rule: &'static str, value: i32, why: String, r: &RuleSet) {
     let mut factors = std::mem::take(&mut s.factors);
     factor(&mut factors, rule, value, why);
     *s = finish(factors, &r.scoring, true);
@@ -160,7 +160,14 @@ pub fn attributed(
         Status::Deprecated => w.conduit.deprecated,
         Status::Unlisted => w.conduit.unlisted,
     };
-    let status_key = |st: Status| format!("conduit.{}", st.as_str());
+    let status_key = |st: Status| match st {
+        Status::GenerallyReliable => "conduit.generally_reliable",
+        Status::ReliableWithCaveats => "conduit.reliable_with_caveats",
+        Status::NoConsensus => "conduit.no_consensus",
+        Status::GenerallyUnreliable => "conduit.generally_unreliable",
+        Status::Deprecated => "conduit.deprecated",
+        Status::Unlisted => "conduit.unlisted",
+    };
     match (first.kind, first.status) {
         (SourceKind::Outlet(_), Some(st)) => {
             let own_government = l.chain.len() > 1
@@ -233,8 +240,13 @@ pub fn attributed(
         Directness::Paraphrase => (w.directness.paraphrase, "a paraphrase"),
         Directness::Summary => (w.directness.summary, "a summary of what was said"),
     };
-    let dkey = format!("directness.{}", l.det.directness.as_str());
-    factor(&mut f, &dkey, dv, dwhy.into());
+    let dkey = match l.det.directness {
+        Directness::DirectQuote => "directness.direct_quote",
+        Directness::PartialQuote => "directness.partial_quote",
+        Directness::Paraphrase => "directness.paraphrase",
+        Directness::Summary => "directness.summary",
+    };
+    factor(&mut f, dkey, dv, dwhy.into());
 
     let cue_text = {
         let (s, e) = (
@@ -246,7 +258,7 @@ pub fn attributed(
     let cv = w.cue.get(&l.det.class).copied().unwrap_or(0);
     factor(
         &mut f,
-        &format!("cue.{}", l.det.class.as_str()),
+        l.det.class.score_key(),
         cv,
         format!("\"{cue_text}\" is a {} cue", l.det.class.as_str()),
     );

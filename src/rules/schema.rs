@@ -232,6 +232,19 @@ impl CueClass {
             CueClass::Emotive => "emotive",
         }
     }
+
+    /// The scoring.yaml key of this class's points: "cue.distancing".
+    pub fn score_key(self) -> &'static str {
+        match self {
+            CueClass::Neutral => "cue.neutral",
+            CueClass::Endorsing => "cue.endorsing",
+            CueClass::Distancing => "cue.distancing",
+            CueClass::Guilt => "cue.guilt",
+            CueClass::Interpretive => "cue.interpretive",
+            CueClass::Mental => "cue.mental",
+            CueClass::Emotive => "cue.emotive",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -540,4 +553,26 @@ pub struct Specificity {
 pub struct Integrity {
     pub garbled_name: i32,
     pub speculation_in_content: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cue_score_keys_name_each_class() {
+        let all = [
+            CueClass::Neutral,
+            CueClass::Endorsing,
+            CueClass::Distancing,
+            CueClass::Guilt,
+            CueClass::Interpretive,
+            CueClass::Mental,
+            CueClass::Emotive,
+        ];
+        for (c, name) in all.iter().zip(CueClass::NAMES) {
+            assert_eq!(c.as_str(), name);
+            assert_eq!(c.score_key(), format!("cue.{name}"));
+        }
+    }
 }
