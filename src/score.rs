@@ -199,7 +199,7 @@ pub fn attributed(
             } else {
                 factor(
                     &mut f,
-                    &status_key(st),
+                    status_key(st),
                     status_points(st),
                     format!("{first_name} is rated {}", st.as_str().replace('_', " ")),
                 );
