@@ -334,12 +334,12 @@ struct Job<'a> {
 
 impl Job<'_> {
     /// Analyses and encodes a batch on the pool's threads, results in input order.
-    fn run(&self, items: Vec<Result<input::Article>>) -> Vec<Result<Encoded>> {
+    fn run(&self, items: Vec<input::Item>) -> Vec<Result<Encoded>> {
         use rayon::prelude::*;
         items
             .into_par_iter()
             .map(|item| {
-                let a = item?;
+                let a = item.parse()?;
                 let report = crate::analyze_full(&a.id, &a.text, a.meta, self.rules, self.library);
                 let hit = self
                     .args
@@ -386,16 +386,13 @@ struct Batches<'b, 's> {
 
 impl Batches<'_, '_> {
     /// Starts a batch; with overlap, writes the previous one while this one runs.
-    fn dispatch(&mut self, batch: &mut Vec<Result<input::Article>>, out: &mut Out<'_>) {
+    fn dispatch(&mut self, batch: &mut Vec<input::Item>, out: &mut Out<'_>) {
         if batch.is_empty() || out.run.io_error.is_some() {
             batch.clear();
             return;
         }
         let items = std::mem::take(batch);
-        let bytes: u64 = items
-            .iter()
-            .map(|i| i.as_ref().map_or(0, |a| a.text.len() as u64))
-            .sum();
+        let bytes: u64 = items.iter().map(|i| i.input_len() as u64).sum();
         let count = items.len();
         if !self.overlap {
             let results = self.pool.install(|| self.job.run(items));
@@ -551,7 +548,7 @@ fn check(args: &CheckArgs) -> Result<i32> {
         progress: &progress,
         target: target.clone(),
     };
-    let mut batch: Vec<Result<input::Article>> = Vec::new();
+    let mut batch: Vec<input::Item> = Vec::new();
     pool.in_place_scope(|scope| {
         let mut batches = Batches {
             job: &job,
@@ -565,7 +562,7 @@ fn check(args: &CheckArgs) -> Result<i32> {
             // and corpora go in batches that keep every core busy, across file boundaries
             let stdin = matches!(inp, input::Input::Stdin);
             let batch_size = if stdin { 1 } else { 32 * jobs };
-            let res = input::read(inp, args.input_format, &mut |item| {
+            let res = input::read_items(inp, args.input_format, &mut |item| {
                 batch.push(item);
                 if batch.len() >= batch_size {
                     batches.dispatch(&mut batch, &mut out);

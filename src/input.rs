@@ -17,6 +17,40 @@ pub struct Article {
     pub meta: Meta,
 }
 
+/// An article as read: ready, or a corpus line whose JSON is still to be parsed (so that
+/// corpus runs parse on the worker threads, not on the thread that reads).
+#[derive(Debug)]
+pub enum Item {
+    Ready(Result<Article>),
+    Line {
+        name: std::sync::Arc<str>,
+        line_no: usize,
+        text: String,
+    },
+}
+
+impl Item {
+    /// The article, parsing a corpus line now.
+    pub fn parse(self) -> Result<Article> {
+        match self {
+            Item::Ready(r) => r,
+            Item::Line {
+                name,
+                line_no,
+                text,
+            } => parse_line(&name, line_no, text.trim_end_matches(['\n', '\r'])),
+        }
+    }
+
+    /// Bytes of input this item stands for (progress).
+    pub fn input_len(&self) -> usize {
+        match self {
+            Item::Ready(r) => r.as_ref().map_or(0, |a| a.text.len()),
+            Item::Line { text, .. } => text.len(),
+        }
+    }
+}
+
 /// Forces how an input is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
@@ -165,16 +199,17 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// Streams a JSONL reader line by line into `each`. Bad lines go to `each` as errors.
+/// Streams a JSONL reader line by line into `each`, each line unparsed. Bad lines go to
+/// `each` as errors.
 fn stream_jsonl<R: BufRead>(
     name: &str,
     mut reader: R,
-    each: &mut dyn FnMut(Result<Article>) -> bool,
+    each: &mut dyn FnMut(Item) -> bool,
 ) -> Result<()> {
-    let mut buf = Vec::new();
+    let shared: std::sync::Arc<str> = name.into();
     let mut line_no = 0;
     loop {
-        buf.clear();
+        let mut buf = Vec::new();
         let n = reader
             .read_until(b'\n', &mut buf)
             .map_err(|e| Error::io(name, e))?;
@@ -182,18 +217,22 @@ fn stream_jsonl<R: BufRead>(
             return Ok(());
         }
         line_no += 1;
-        let item = match std::str::from_utf8(&buf) {
+        let item = match String::from_utf8(buf) {
             Ok(s) if s.trim().is_empty() => continue,
-            Ok(s) => parse_line(name, line_no, s.trim_end_matches(['\n', '\r'])),
-            Err(e) => Err(Error::Input {
+            Ok(text) => Item::Line {
+                name: shared.clone(),
+                line_no,
+                text,
+            },
+            Err(e) => Item::Ready(Err(Error::Input {
                 at: Located {
                     file: name.to_string(),
                     line: line_no,
-                    column: e.valid_up_to() + 1,
+                    column: e.utf8_error().valid_up_to() + 1,
                     snippet: None,
                 },
                 message: "the line is not valid UTF-8".into(),
-            }),
+            })),
         };
         if !each(item) {
             return Ok(());
@@ -207,6 +246,16 @@ pub fn read(
     input: &Input,
     format: InputFormat,
     each: &mut dyn FnMut(Result<Article>) -> bool,
+) -> Result<()> {
+    read_items(input, format, &mut |item| each(item.parse()))
+}
+
+/// [`read`], leaving corpus lines unparsed: [`Item::parse`] is for the caller to run,
+/// on whichever thread it likes.
+pub fn read_items(
+    input: &Input,
+    format: InputFormat,
+    each: &mut dyn FnMut(Item) -> bool,
 ) -> Result<()> {
     match input {
         Input::Stdin => {
@@ -227,11 +276,11 @@ pub fn read(
                 reader
                     .read_to_end(&mut bytes)
                     .map_err(|e| Error::io("<stdin>", e))?;
-                each(decode("<stdin>", bytes).map(|text| Article {
+                each(Item::Ready(decode("<stdin>", bytes).map(|text| Article {
                     id: "-".into(),
                     text,
                     meta: Meta::default(),
-                }));
+                })));
                 Ok(())
             }
         }
@@ -244,11 +293,11 @@ pub fn read(
                 stream_jsonl(&name, BufReader::with_capacity(1 << 16, f), each)
             } else {
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-                each(decode(&name, bytes).map(|text| Article {
+                each(Item::Ready(decode(&name, bytes).map(|text| Article {
                     id: name.clone(),
                     text,
                     meta: Meta::default(),
-                }));
+                })));
                 Ok(())
             }
         }
