@@ -549,6 +549,7 @@ fn check(args: &CheckArgs) -> Result<i32> {
         target: target.clone(),
     };
     let mut batch: Vec<input::Item> = Vec::new();
+    let mut pending_bytes = 0usize;
     pool.in_place_scope(|scope| {
         let mut batches = Batches {
             job: &job,
@@ -561,10 +562,18 @@ fn check(args: &CheckArgs) -> Result<i32> {
             // stdin streams article by article (a pipeline sees each result at once); files
             // and corpora go in batches that keep every core busy, across file boundaries
             let stdin = matches!(inp, input::Input::Stdin);
-            let batch_size = if stdin { 1 } else { 32 * jobs };
+            // a batch is 32 articles or 1 MiB of input per job, whichever comes first: big
+            // enough to keep the workers busy, small enough that memory stays bounded
+            let (batch_size, batch_bytes) = if stdin {
+                (1, 0)
+            } else {
+                (32 * jobs, (1 << 20) * jobs)
+            };
             let res = input::read_items(inp, args.input_format, &mut |item| {
+                pending_bytes += item.input_len();
                 batch.push(item);
-                if batch.len() >= batch_size {
+                if batch.len() >= batch_size || pending_bytes >= batch_bytes {
+                    pending_bytes = 0;
                     batches.dispatch(&mut batch, &mut out);
                     if stdin {
                         batches.drain(&mut out);
