@@ -24,6 +24,19 @@ fn corpus() -> String {
         .collect()
 }
 
+/// The `id` of each JSON Lines report, in order.
+fn ids_of(jsonl: &str) -> Vec<String> {
+    jsonl
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 #[test]
 fn output_is_identical_for_one_and_two_jobs() {
     let dir = tempfile::tempdir().unwrap();
@@ -86,15 +99,7 @@ fn a_malformed_line_mid_corpus_is_reported_and_the_rest_processed() {
         stderr.contains(&format!("{}:3:", path.display())),
         "line 3 is named: {stderr}"
     );
-    let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let ids = ids_of(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(
         ids,
         ["a", "b", "d", "e"],
@@ -234,15 +239,7 @@ fn many_files_are_batched_across_files_in_order_with_an_unreadable_one_reported(
     let one = run("1");
     let two = run("2");
     assert_eq!(one, two);
-    let ids: Vec<String> = one
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let ids = ids_of(&one);
     assert_eq!(ids.len(), 150);
     assert!(
         ids[0].ends_with("a000.md") && ids[149].ends_with("a149.txt"),
