@@ -254,7 +254,12 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 continue;
             }
             // the longest cue phrase starting here, compared word by word without allocating
-            let Some(candidates) = self.word(i).and_then(|w| self.r.cues.by_first.get(w)) else {
+            let cues = &self.r.cues;
+            let Some(candidates) = self
+                .word(i)
+                .filter(|w| cues.first_filter.may_contain(w))
+                .and_then(|w| cues.by_first.get(w))
+            else {
                 i += 1;
                 continue;
             };
@@ -418,6 +423,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn venue_at(&self, k: usize, sent: &Range<usize>) -> Option<usize> {
         // most words start no venue: check the first word before comparing phrases
         let first = self.word(k)?;
+        if !self.r.cues.first_filter.may_contain(first) {
+            return None;
+        }
         let starting = self.r.cues.venue_starts.get(first)?;
         starting.iter().find_map(|&i| {
             let v = &self.r.cues.venues[i];

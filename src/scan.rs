@@ -66,9 +66,8 @@ pub struct WordLists {
     by_first: FxHashMap<Box<[u8]>, Vec<Candidate>>,
     /// The longest first word of any pattern: longer words in the text are not looked up.
     max_key: usize,
-    /// A bit per (first two bytes, length) of the keys: most words are passed over without
-    /// hashing them.
-    seen: Vec<u64>,
+    /// The keys' filter: most words are passed over without hashing them.
+    seen: WordFilter,
     /// Lists searched with their automaton instead (a pattern starts with punctuation).
     fallback: Vec<bool>,
     /// Flag rule id -> its list number.
@@ -83,6 +82,60 @@ fn seen_bit(b0: u8, b1: u8, len: usize) -> usize {
     (((b0 as usize) << 9) ^ ((b1 as usize) << 4) ^ len) & (SEEN_BITS - 1)
 }
 
+/// A quick "certainly not in the set" test for words, from their first two bytes and their
+/// length: a hot loop asks it before hashing a word into a set or map. It may say yes for a
+/// word that is not in the set, never no for one that is.
+#[derive(Debug, Clone)]
+pub struct WordFilter {
+    bits: Vec<u64>,
+}
+
+impl Default for WordFilter {
+    fn default() -> Self {
+        WordFilter {
+            bits: vec![0; SEEN_BITS / 64],
+        }
+    }
+}
+
+impl WordFilter {
+    pub fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> WordFilter {
+        let mut f = WordFilter::default();
+        for w in words {
+            f.insert(w.as_bytes());
+        }
+        f
+    }
+
+    fn insert(&mut self, w: &[u8]) {
+        let bit = Self::bit(w);
+        self.bits[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// [`may_contain`](Self::may_contain) from a word's first two bytes and its length.
+    #[inline]
+    fn may_contain_parts(&self, b0: u8, b1: u8, len: usize) -> bool {
+        let bit = seen_bit(b0, b1, len);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    #[inline]
+    fn bit(w: &[u8]) -> usize {
+        seen_bit(
+            w.first().copied().unwrap_or(0),
+            w.get(1).copied().unwrap_or(0),
+            w.len(),
+        )
+    }
+
+    /// False only when `w` (exactly as given) is in no word the filter was built from.
+    #[inline]
+    pub fn may_contain(&self, w: &str) -> bool {
+        let bit = Self::bit(w.as_bytes());
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
+
 /// List numbers: names, phrases, then one per flag rule with terms.
 const NAMES: usize = 0;
 const PHRASES: usize = 1;
@@ -94,10 +147,7 @@ impl WordLists {
         catalogue_case: (bool, bool),
         flags: &[CompiledFlag],
     ) -> WordLists {
-        let mut w = WordLists {
-            seen: vec![0; SEEN_BITS / 64],
-            ..WordLists::default()
-        };
+        let mut w = WordLists::default();
         let mut lists: Vec<(&[String], bool)> =
             vec![(names, catalogue_case.0), (phrases, catalogue_case.1)];
         for f in flags.iter().filter(|f| f.matcher.is_some()) {
@@ -115,12 +165,7 @@ impl WordLists {
             for (i, p) in patterns.iter().enumerate() {
                 let key = p.as_bytes()[..run_end(p, 0)].to_ascii_lowercase();
                 w.max_key = w.max_key.max(key.len());
-                let bit = seen_bit(
-                    key.first().copied().unwrap_or(0),
-                    key.get(1).copied().unwrap_or(0),
-                    key.len(),
-                );
-                w.seen[bit / 64] |= 1 << (bit % 64);
+                w.seen.insert(&key);
                 w.by_first
                     .entry(key.into_boxed_slice())
                     .or_default()
@@ -175,8 +220,7 @@ impl WordLists {
             let word = &bytes[i..end];
             if len <= self.max_key {
                 let lower = |k: usize| word.get(k).map_or(0, u8::to_ascii_lowercase);
-                let bit = seen_bit(lower(0), lower(1), len);
-                if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
+                if self.seen.may_contain_parts(lower(0), lower(1), len) {
                     key.clear();
                     key.extend(word.iter().map(u8::to_ascii_lowercase));
                     if let Some(cands) = self.by_first.get(key.as_slice()) {
@@ -316,6 +360,28 @@ mod tests {
         let mut out = vec![Vec::new(); w.fallback.len()];
         w.find(text, &mut out);
         out
+    }
+
+    #[test]
+    fn the_word_filter_never_turns_away_a_member() {
+        let members = [
+            "said",
+            "says",
+            "according",
+            "told",
+            "in",
+            "on",
+            "a",
+            "über",
+            "",
+        ];
+        let f = WordFilter::new(members);
+        assert!(members.iter().all(|w| f.may_contain(w)));
+        // it is a filter worth asking: common words that are not members mostly pass by
+        let others = [
+            "the", "minister", "port", "would", "reopen", "tuesday", "and", "of",
+        ];
+        assert!(others.iter().filter(|w| f.may_contain(w)).count() <= 1);
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub struct CuePhrase {
 pub struct CueLexicon {
     /// First word (lower case) to every phrase starting with it, longest first.
     pub by_first: HashMap<String, Vec<CuePhrase>>,
+    /// Passes over most words that start no cue and no venue without hashing them.
+    pub first_filter: crate::scan::WordFilter,
     pub modifiers: HashSet<String>,
     pub as_phrases: Vec<Vec<String>>,
     pub relative: HashSet<String>,
@@ -282,6 +284,12 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
     for list in lex.by_first.values_mut() {
         list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
     }
+    lex.first_filter = crate::scan::WordFilter::new(
+        lex.by_first
+            .keys()
+            .chain(lex.venue_starts.keys())
+            .map(String::as_str),
+    );
     lex
 }
 
