@@ -67,20 +67,26 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         .filter_map(|p| p.entity.map(|e| r.catalogue.entities[e].name.clone()))
         .map(|n| (n.rsplit(' ').next().unwrap_or("").to_string(), n))
         .collect();
+    // canonical name -> its group, in order of first mention
+    let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
     for p in people {
         let written = trim_possessive(&m.text[p.start..p.end]).to_string();
-        let key = p
-            .entity
-            .map(|e| r.catalogue.entities[e].name.clone())
-            .or_else(|| catalogued.get(&p.surname).cloned())
-            .unwrap_or_else(|| p.full.clone());
-        match groups.iter_mut().find(|g| g.canonical == key) {
-            Some(g) => g.spellings.push((written, (p.start, p.end))),
-            None => groups.push(Person {
-                canonical: key,
-                entity: p.entity,
-                spellings: vec![(written, (p.start, p.end))],
-            }),
+        let key: &str = match p.entity {
+            Some(e) => &r.catalogue.entities[e].name,
+            None => catalogued
+                .get(&p.surname)
+                .map_or(p.full.as_str(), String::as_str),
+        };
+        match index.get(key) {
+            Some(&g) => groups[g].spellings.push((written, (p.start, p.end))),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(Person {
+                    canonical: key.to_string(),
+                    entity: p.entity,
+                    spellings: vec![(written, (p.start, p.end))],
+                });
+            }
         }
     }
     // words elsewhere (quotations too) that look like a garbled surname of a group
