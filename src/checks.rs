@@ -145,22 +145,21 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
             continue;
         }
         let w = trim_possessive(text);
-        if w.len() < 4
-            || w.len() > max_len
-            || !w.chars().next().is_some_and(char::is_uppercase)
-            || catalogue_words.contains(w)
-        {
+        if w.len() < 4 || w.len() > max_len {
             continue;
         }
-        if !w
-            .chars()
-            .next()
-            .and_then(first_class)
-            .is_some_and(|c| firsts.contains(&c))
-        {
-            continue;
-        }
+        // everything below depends on the word alone: decided once per word and article
         let group = *cache.entry(w).or_insert_with(|| {
+            if !w.chars().next().is_some_and(char::is_uppercase)
+                || catalogue_words.contains(w)
+                || !w
+                    .chars()
+                    .next()
+                    .and_then(first_class)
+                    .is_some_and(|c| firsts.contains(&c))
+            {
+                return None;
+            }
             let sk = skeleton(lang, w);
             skeletons
                 .iter()
