@@ -1665,10 +1665,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 words.len() <= 2
                     || words.first().is_some_and(|w| {
                         w.ends_with("ing")
-                            || self.g().prepositions.contains(*w)
-                            || self.g().conjunctions.contains(*w)
-                            || self.g().time_prefixes.contains(*w)
-                            || self.g().clause_tails.contains(*w)
+                            || self.g().prepositions.contains(w)
+                            || self.g().conjunctions.contains(w)
+                            || self.g().time_prefixes.contains(w)
+                            || self.g().clause_tails.contains(w)
                     })
             }
         };

@@ -512,7 +512,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             .filter(|&k| m.tokens[k].is_word())
             .map(|k| m.lower(&m.tokens[k]))
             .collect();
-        if words.iter().any(|w| lang.document_nouns.contains(*w)) {
+        if words.iter().any(|w| lang.document_nouns.contains(w)) {
             out.kind = SourceKind::Document;
         } else if !caps.is_empty() && caps.len() == words.len().min(caps.len()) && words.len() <= 4
         {

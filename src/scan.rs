@@ -136,6 +136,55 @@ impl WordFilter {
     }
 }
 
+/// A set of words with a [`WordFilter`] in front: most words that are not in it are turned
+/// away without hashing them. The rule set's word lists are `WordSet`s, asked about every
+/// token.
+#[derive(Debug, Clone, Default)]
+pub struct WordSet {
+    set: rustc_hash::FxHashSet<String>,
+    filter: WordFilter,
+}
+
+impl WordSet {
+    #[inline]
+    pub fn contains(&self, w: &str) -> bool {
+        self.filter.may_contain(w) && self.set.contains(w)
+    }
+
+    pub fn insert(&mut self, w: String) -> bool {
+        self.filter.insert(w.as_bytes());
+        self.set.insert(w)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.set.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+}
+
+impl FromIterator<String> for WordSet {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        let mut s = WordSet::default();
+        s.extend(iter);
+        s
+    }
+}
+
+impl Extend<String> for WordSet {
+    fn extend<I: IntoIterator<Item = String>>(&mut self, iter: I) {
+        for w in iter {
+            self.insert(w);
+        }
+    }
+}
+
 /// List numbers: names, phrases, then one per flag rule with terms.
 const NAMES: usize = 0;
 const PHRASES: usize = 1;

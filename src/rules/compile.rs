@@ -4,8 +4,9 @@
 use super::schema::*;
 use super::{parse_yaml, rule_error_at, RuleSource, RuleTexts};
 use crate::error::{Error, Result};
+use crate::scan::WordSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 /// A compiled, validated rule set, ready for analysis. Cheap to share across threads.
 #[derive(Debug)]
@@ -66,11 +67,11 @@ pub struct CueLexicon {
     pub by_first: HashMap<String, Vec<CuePhrase>>,
     /// Passes over most words that start no cue and no venue without hashing them.
     pub first_filter: crate::scan::WordFilter,
-    pub modifiers: HashSet<String>,
+    pub modifiers: WordSet,
     pub as_phrases: Vec<Vec<String>>,
-    pub relative: HashSet<String>,
+    pub relative: WordSet,
     /// Cue forms that are usually nouns.
-    pub noun_forms: HashSet<String>,
+    pub noun_forms: WordSet,
     /// Venue phrases, as lower-case word sequences.
     pub venues: Vec<Vec<String>>,
     /// First word of a venue phrase -> the phrases (indices into `venues`) it starts, in order.
@@ -178,7 +179,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
             )
         })
         .collect();
-    let set = |v: &Vec<String>| -> HashSet<String> { v.iter().map(|s| s.to_lowercase()).collect() };
+    let set = |v: &Vec<String>| -> WordSet { v.iter().map(|s| s.to_lowercase()).collect() };
     let listener = set(&file.listener_verbs);
     let description = set(&file.description_verbs);
     let summary = set(&file.summary_verbs);
@@ -335,7 +336,7 @@ pub struct Catalogue {
     pub phrases: AhoCorasick,
     pub phrase_targets: Vec<Target>,
     /// Every word of a catalogued person's name.
-    pub person_words: HashSet<String>,
+    pub person_words: WordSet,
     /// The patterns of `names` and `phrases`, pattern for pattern.
     pub name_patterns: Vec<String>,
     pub phrase_patterns: Vec<String>,
@@ -572,38 +573,38 @@ fn compile_catalogue(
 /// Function-word sets from `grammar:` in language.yaml (lower case).
 #[derive(Debug, Default)]
 pub struct Grammar {
-    pub articles: HashSet<String>,
-    pub determiners: HashSet<String>,
-    pub be_forms: HashSet<String>,
-    pub helping_verbs: HashSet<String>,
-    pub prepositions: HashSet<String>,
-    pub conjunctions: HashSet<String>,
-    pub coordinators: HashSet<String>,
-    pub time_prefixes: HashSet<String>,
-    pub clause_tails: HashSet<String>,
-    pub adverbial_openers: HashSet<String>,
-    pub adjunct_words: HashSet<String>,
-    pub specificity_words: HashSet<String>,
+    pub articles: WordSet,
+    pub determiners: WordSet,
+    pub be_forms: WordSet,
+    pub helping_verbs: WordSet,
+    pub prepositions: WordSet,
+    pub conjunctions: WordSet,
+    pub coordinators: WordSet,
+    pub time_prefixes: WordSet,
+    pub clause_tails: WordSet,
+    pub adverbial_openers: WordSet,
+    pub adjunct_words: WordSet,
+    pub specificity_words: WordSet,
 }
 
 #[derive(Debug)]
 pub struct Language {
-    pub abbreviations: HashSet<String>,
-    pub can_end_sentence: HashSet<String>,
-    pub sentence_openers: HashSet<String>,
+    pub abbreviations: WordSet,
+    pub can_end_sentence: WordSet,
+    pub sentence_openers: WordSet,
     /// Titles as word sequences without final periods ("Brig", "Gen").
     pub titles: Vec<Vec<String>>,
     /// Every single word that appears in a title, lower case, without periods.
-    pub title_words: HashSet<String>,
-    pub person_pronouns: HashSet<String>,
-    pub first_person: HashSet<String>,
-    pub group_pronouns: HashSet<String>,
-    pub relative_pronouns: HashSet<String>,
-    pub np_boundaries: HashSet<String>,
-    pub organization_words: HashSet<String>,
-    pub document_nouns: HashSet<String>,
-    pub time_words: HashSet<String>,
-    pub quantity_words: HashSet<String>,
+    pub title_words: WordSet,
+    pub person_pronouns: WordSet,
+    pub first_person: WordSet,
+    pub group_pronouns: WordSet,
+    pub relative_pronouns: WordSet,
+    pub np_boundaries: WordSet,
+    pub organization_words: WordSet,
+    pub document_nouns: WordSet,
+    pub time_words: WordSet,
+    pub quantity_words: WordSet,
     pub grammar: Grammar,
     /// Rank spellings, each mapped to its group's first spelling (lower case, no periods).
     pub ranks: Vec<(Vec<String>, String)>,
@@ -614,7 +615,7 @@ pub struct Language {
     pub boilerplate: Vec<regex::Regex>,
     /// Past and present forms of the speech verbs that may follow a quotation ("said",
     /// "says", "asked"), filled from cues.yaml.
-    pub speech_forms: HashSet<String>,
+    pub speech_forms: WordSet,
     /// Transliteration groups: (variant, canonical letter), longest variant first.
     pub transliteration: Vec<(String, String)>,
     /// The same pairs by the first byte of the variant (index = byte), in the same order.
@@ -622,12 +623,12 @@ pub struct Language {
 }
 
 fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Error>) -> Language {
-    let set = |v: &Vec<String>| -> HashSet<String> {
+    let set = |v: &Vec<String>| -> WordSet {
         v.iter()
             .map(|s| s.trim_end_matches('.').to_string())
             .collect()
     };
-    let lower = |v: &Vec<String>| -> HashSet<String> {
+    let lower = |v: &Vec<String>| -> WordSet {
         v.iter()
             .map(|s| s.to_lowercase().trim_end_matches('.').to_string())
             .collect()
@@ -726,7 +727,7 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
         boilerplate,
         transliteration,
         transliteration_by_byte,
-        speech_forms: HashSet::default(),
+        speech_forms: WordSet::default(),
     }
 }
 
