@@ -552,7 +552,32 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             }
             k -= 1;
         }
-        (start <= end_incl).then(|| start..end_incl + 1)
+        if start > end_incl {
+            return None;
+        }
+        // a catalogue phrase that runs into the phrase from the left takes it over: "people
+        // familiar with" + "the matter", "a source close to" + "the talks"
+        Some(self.phrase_reaching(start, floor).unwrap_or(start)..end_incl + 1)
+    }
+
+    /// The first token of a catalogue phrase that starts before token `start` (not before
+    /// `floor`) and reaches up to it, with no quotation in between.
+    fn phrase_reaching(&self, start: usize, floor: usize) -> Option<usize> {
+        if start <= floor {
+            return None;
+        }
+        let toks = &self.m.tokens;
+        let edge = toks[start - 1].end as usize;
+        let p = self
+            .scan
+            .phrases_in(toks[floor].start as usize, toks[start].start as usize)
+            .iter()
+            .find(|p| p.1 >= edge)?;
+        let first = toks[floor..start].partition_point(|t| (t.start as usize) < p.0) + floor;
+        (first < start
+            && toks[first].start as usize == p.0
+            && toks[first..start].iter().all(|t| t.quote.is_none()))
+        .then_some(first)
     }
 
     /// Does this token range look like a source (a name, pronoun, title, catalogue phrase,
