@@ -23,13 +23,10 @@ fn bounded(text: &str, s: usize, e: usize) -> bool {
             .is_none_or(|c| !c.is_alphanumeric())
 }
 
-/// The character at byte `i` (a character boundary) and its length; ASCII without decoding.
+/// The character at byte `i` (a character boundary) and its length.
 #[inline]
 fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
-    match *text.as_bytes().get(i)? {
-        b if b < 0x80 => Some((b as char, 1)),
-        _ => text[i..].chars().next().map(|c| (c, c.len_utf8())),
-    }
+    crate::text::char_at(text, i, text.len()).map(|c| (c, c.len_utf8()))
 }
 
 /// End of the run of letters and digits that starts at `i`.
@@ -190,15 +187,11 @@ const NAMES: usize = 0;
 const PHRASES: usize = 1;
 
 impl WordLists {
-    pub fn new(
-        names: &[String],
-        phrases: &[String],
-        catalogue_case: (bool, bool),
-        flags: &[CompiledFlag],
-    ) -> WordLists {
+    pub fn new(names: &[String], phrases: &[String], flags: &[CompiledFlag]) -> WordLists {
         let mut w = WordLists::default();
         let mut lists: Vec<(&[String], bool)> =
-            vec![(names, catalogue_case.0), (phrases, catalogue_case.1)];
+            // as the automata: names keep their case, phrases and flag terms ignore it
+            vec![(names, false), (phrases, true)];
         for f in flags.iter().filter(|f| f.matcher.is_some()) {
             w.flag_lists.insert(f.id.clone(), lists.len());
             lists.push((&f.terms, true));
@@ -402,7 +395,7 @@ mod tests {
 
     fn lists(names: &[&str], phrases: &[&str]) -> WordLists {
         let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        WordLists::new(&own(names), &own(phrases), (false, true), &[])
+        WordLists::new(&own(names), &own(phrases), &[])
     }
 
     fn found(w: &WordLists, text: &str) -> Vec<Vec<(usize, usize, u32)>> {

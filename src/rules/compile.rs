@@ -945,7 +945,6 @@ impl RuleSet {
         let words = crate::scan::WordLists::new(
             &catalogue.name_patterns,
             &catalogue.phrase_patterns,
-            (false, true),
             &flags,
         );
         Some(RuleSet {

@@ -85,7 +85,7 @@ pub struct TextModel<'a> {
 /// The character starting at byte `i` (which must be a character boundary) before `end`.
 /// ASCII, by far the commonest case, is read without decoding.
 #[inline]
-fn char_at(text: &str, i: usize, end: usize) -> Option<char> {
+pub(crate) fn char_at(text: &str, i: usize, end: usize) -> Option<char> {
     if i >= end {
         return None;
     }

@@ -114,9 +114,10 @@ pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {
         let bytes = seg.as_bytes();
         let mut k = 0;
         while k < bytes.len() {
-            // quotation marks start with one of these bytes (ASCII marks, or the lead byte
-            // of “ ” „ ‟ and « »); every other byte is passed over
-            if !matches!(bytes[k], b'"' | b'\'' | b'`' | 0xE2 | 0xC2) {
+            // a mark is '"', '\'', '`' or a non-ASCII character (“ ” „ ‟ « »...): other ASCII
+            // bytes are passed over without decoding (is_double_mark decides below)
+            let b = bytes[k];
+            if b < 0x80 && !matches!(b, b'"' | b'\'' | b'`') {
                 k += 1;
                 continue;
             }
