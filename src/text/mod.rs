@@ -42,6 +42,8 @@ pub struct Token {
     pub quote: Option<u32>,
     /// Inside single quotation marks (scare quotes or a quote within a headline).
     pub single: bool,
+    /// The lower-case form is the token's own text (no upper-case letter in it).
+    lo_in_text: bool,
     lo_start: u32,
     lo_end: u32,
 }
@@ -108,8 +110,9 @@ impl<'a> TextModel<'a> {
             paragraphs,
             quotes,
             sentences: Vec::new(),
-            tokens: Vec::new(),
-            lower: String::with_capacity(text.len()),
+            // about one token in five bytes; most words are lower case and not copied
+            tokens: Vec::with_capacity(text.len() / 5 + 8),
+            lower: String::with_capacity(text.len() / 4),
             line_starts,
             quote_cursor: 0,
         };
@@ -167,8 +170,13 @@ impl<'a> TextModel<'a> {
     }
 
     /// Lower-case form of a word token.
+    #[inline]
     pub fn lower(&self, t: &Token) -> &str {
-        &self.lower[t.lo_start as usize..t.lo_end as usize]
+        if t.lo_in_text {
+            &self.text[t.range()]
+        } else {
+            &self.lower[t.lo_start as usize..t.lo_end as usize]
+        }
     }
 
     /// The text of a token.
@@ -307,9 +315,14 @@ impl<'a> TextModel<'a> {
 
     fn push(&mut self, start: usize, end: usize, kind: TokKind) {
         let lo_start = self.lower.len() as u32;
+        let mut lo_in_text = false;
         if kind == TokKind::Word {
             let w = &self.text[start..end];
-            if w.is_ascii() {
+            let bytes = w.as_bytes();
+            if bytes.iter().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                // already lower case: nothing to copy
+                lo_in_text = true;
+            } else if w.is_ascii() {
                 self.lower.push_str(w);
                 let from = lo_start as usize;
                 self.lower[from..].make_ascii_lowercase();
@@ -326,6 +339,7 @@ impl<'a> TextModel<'a> {
             kind,
             quote,
             single: false,
+            lo_in_text,
             lo_start,
             lo_end: self.lower.len() as u32,
         });
