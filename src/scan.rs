@@ -49,12 +49,29 @@ fn run_end(text: &str, mut i: usize) -> usize {
     i
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    bytes: [u8; 2],
+    /// Whether the second byte is part of the pattern.
+    two: bool,
+}
+
+impl Probe {
+    #[inline]
+    fn fits(self, after: [u8; 2]) -> bool {
+        self.bytes[0] == after[0] && (!self.two || self.bytes[1] == after[1])
+    }
+}
+
 #[derive(Debug)]
 struct Candidate {
     list: u16,
     pattern: u32,
     bytes: Box<[u8]>,
     case_insensitive: bool,
+    /// A pattern of more than one word: its (up to) two bytes after the first word,
+    /// lower-cased (" w" of "the White House"), checked before the whole pattern is compared.
+    probe: Option<Probe>,
 }
 
 /// Every list's patterns, keyed by their first word (ASCII lower-cased).
@@ -206,6 +223,14 @@ impl WordLists {
             }
             for (i, p) in patterns.iter().enumerate() {
                 let key = p.as_bytes()[..run_end(p, 0)].to_ascii_lowercase();
+                let rest = &p.as_bytes()[key.len()..];
+                let probe = (!rest.is_empty()).then(|| Probe {
+                    bytes: [
+                        rest[0].to_ascii_lowercase(),
+                        rest.get(1).map_or(0, u8::to_ascii_lowercase),
+                    ],
+                    two: rest.len() > 1,
+                });
                 w.max_key = w.max_key.max(key.len());
                 w.seen.insert(&key);
                 w.by_first
@@ -216,6 +241,7 @@ impl WordLists {
                         pattern: i as u32,
                         bytes: p.as_bytes().into(),
                         case_insensitive: ci,
+                        probe,
                     });
             }
         }
@@ -266,7 +292,7 @@ impl WordLists {
                     key.clear();
                     key.extend(word.iter().map(u8::to_ascii_lowercase));
                     if let Some(cands) = self.by_first.get(key.as_slice()) {
-                        self.try_candidates(text, i, cands, &mut next_free, out);
+                        self.try_candidates(text, i, end, cands, &mut next_free, out);
                     }
                 }
             }
@@ -274,20 +300,30 @@ impl WordLists {
         }
     }
 
-    /// At a word start, each list's longest pattern that is there as a whole word.
+    /// At a word start `i`, each list's longest pattern that is there as a whole word. The
+    /// word runs to `end`; its lower-cased form is the candidates' key, so a one-word pattern
+    /// that ignores case matches without a comparison.
     fn try_candidates(
         &self,
         text: &str,
         i: usize,
+        end: usize,
         cands: &[Candidate],
         next_free: &mut [usize],
         out: &mut [Vec<(usize, usize, u32)>],
     ) {
         let bytes = text.as_bytes();
+        let after = [
+            bytes.get(end).map_or(0, u8::to_ascii_lowercase),
+            bytes.get(end + 1).map_or(0, u8::to_ascii_lowercase),
+        ];
         let mut done: Option<u16> = None;
         for c in cands {
             let list = c.list as usize;
-            if done == Some(c.list) || i < next_free[list] || self.fallback[list] {
+            if done == Some(c.list) || i < next_free[list] {
+                continue;
+            }
+            if c.probe.is_some_and(|p| !p.fits(after)) {
                 continue;
             }
             let e = i + c.bytes.len();
@@ -295,11 +331,13 @@ impl WordLists {
                 continue;
             };
             let same = if c.case_insensitive {
-                found.eq_ignore_ascii_case(&c.bytes)
+                c.probe.is_none() || found.eq_ignore_ascii_case(&c.bytes)
             } else {
                 *found == *c.bytes
             };
-            if same && char_at(text, e).is_none_or(|(d, _)| !d.is_alphanumeric()) {
+            if same
+                && (c.probe.is_none() || char_at(text, e).is_none_or(|(d, _)| !d.is_alphanumeric()))
+            {
                 out[list].push((i, e, c.pattern));
                 next_free[list] = e;
                 done = Some(c.list);
@@ -477,5 +515,18 @@ mod tests {
         assert!(!w.fallback[PHRASES]);
         // the word-keyed scan leaves that list to the automaton
         assert!(found(&w, "Reuters said")[NAMES].is_empty());
+    }
+
+    #[test]
+    fn the_bytes_after_the_first_word_are_checked_however_many_there_are() {
+        // one byte after the first word ("Yahoo!"), two or more ("AT&T", "the Kremlin"),
+        // and a one-word pattern that ignores case, matched on its key alone
+        let w = lists(&["Yahoo!", "AT&T"], &["the kremlin", "kremlin"]);
+        let text =
+            "Yahoo! and AT&T told THE Kremlin; Yahoo was quiet, the Kremlinologist too. KREMLIN.";
+        let out = found(&w, text);
+        let spans = |l: usize| -> Vec<&str> { out[l].iter().map(|m| &text[m.0..m.1]).collect() };
+        assert_eq!(spans(NAMES), vec!["Yahoo!", "AT&T"]);
+        assert_eq!(spans(PHRASES), vec!["THE Kremlin", "KREMLIN"]);
     }
 }

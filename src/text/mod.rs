@@ -319,7 +319,10 @@ impl<'a> TextModel<'a> {
         if kind == TokKind::Word {
             let w = &self.text[start..end];
             let bytes = w.as_bytes();
-            if bytes.iter().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            if bytes
+                .iter()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            {
                 // already lower case: nothing to copy
                 lo_in_text = true;
             } else if w.is_ascii() {
