@@ -1,5 +1,6 @@
 //! The output data model, schema "sourcecheck/1". Field names are a public contract:
-//! add fields freely, never rename.
+//! add fields freely, never rename. A field added here goes into `output::json` too (the
+//! hand-written encoder of corpus runs); `tests/json.rs` fails until it does.
 
 use serde::Serialize;
 

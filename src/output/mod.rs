@@ -1,5 +1,6 @@
 //! Output formats: a table for people, JSON and JSON Lines for programs.
 
+pub mod json;
 pub mod table;
 
 use crate::model::ArticleReport;
@@ -28,7 +29,7 @@ pub fn encode(
         Format::Jsonl => {
             // the JSON is about four times the article text: one allocation, no regrowth
             let mut out = Vec::with_capacity(64 + report.claims.len() * 1024);
-            serde_json::to_writer(&mut out, report)?;
+            json::report(&mut out, report);
             out.push(b'\n');
             out
         }
