@@ -10,17 +10,15 @@
 
 use crate::rules::compile::{Catalogue, CompiledFlag};
 use crate::rules::RuleSet;
+use crate::text::is_word_char;
 use rustc_hash::FxHashMap;
 
 fn bounded(text: &str, s: usize, e: usize) -> bool {
     text[..s]
         .chars()
         .next_back()
-        .is_none_or(|c| !c.is_alphanumeric())
-        && text[e..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric())
+        .is_none_or(|c| !is_word_char(c))
+        && text[e..].chars().next().is_none_or(|c| !is_word_char(c))
 }
 
 /// The character at byte `i` (a character boundary) and its length.
@@ -41,7 +39,7 @@ fn run_end(text: &str, mut i: usize) -> usize {
             i += 1;
         } else {
             match text[i..].chars().next() {
-                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                Some(c) if is_word_char(c) => i += c.len_utf8(),
                 _ => break,
             }
         }
@@ -276,7 +274,7 @@ impl WordLists {
                 }
             } else {
                 match char_at(text, i) {
-                    Some((c, w)) if !c.is_alphanumeric() => {
+                    Some((c, w)) if !is_word_char(c) => {
                         i += w;
                         continue;
                     }
@@ -335,8 +333,7 @@ impl WordLists {
             } else {
                 *found == *c.bytes
             };
-            if same
-                && (c.probe.is_none() || char_at(text, e).is_none_or(|(d, _)| !d.is_alphanumeric()))
+            if same && (c.probe.is_none() || char_at(text, e).is_none_or(|(d, _)| !is_word_char(d)))
             {
                 out[list].push((i, e, c.pattern));
                 next_free[list] = e;

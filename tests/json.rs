@@ -27,10 +27,14 @@ fn same_as_serde(r: &ArticleReport) {
 
 fn articles(path: &Path) -> Vec<sourcecheck::input::Article> {
     let mut out = Vec::new();
-    read(&Input::File(path.to_path_buf()), InputFormat::Auto, &mut |a| {
-        out.push(a.unwrap());
-        true
-    })
+    read(
+        &Input::File(path.to_path_buf()),
+        InputFormat::Auto,
+        &mut |a| {
+            out.push(a.unwrap());
+            true
+        },
+    )
     .unwrap();
     out
 }

@@ -84,6 +84,20 @@ pub struct TextModel<'a> {
     quote_cursor: usize,
 }
 
+/// A letter or digit (`char::is_alphanumeric`), with the punctuation news text is full of
+/// (curly quotes and apostrophes, dashes, ellipses: U+2000 to U+206F) decided without the
+/// Unicode tables.
+#[inline]
+pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{2000}'..='\u{206f}').contains(&c) {
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// The character starting at byte `i` (which must be a character boundary) before `end`.
 /// ASCII, by far the commonest case, is read without decoding.
 #[inline]
@@ -232,7 +246,7 @@ impl<'a> TextModel<'a> {
                 i += w;
                 continue;
             }
-            if c.is_alphanumeric() {
+            if is_word_char(c) {
                 // a word: alphanumerics joined by internal apostrophes, hyphens and periods
                 let mut j = i + w;
                 loop {
@@ -243,13 +257,13 @@ impl<'a> TextModel<'a> {
                     let Some(d) = char_at(text, j, end) else {
                         break;
                     };
-                    if d.is_alphanumeric() {
+                    if is_word_char(d) {
                         j += d.len_utf8();
                         continue;
                     }
                     if matches!(d, '\'' | '’' | '-' | '.' | '&') {
                         let after = j + d.len_utf8();
-                        if char_at(text, after, end).is_some_and(|e| e.is_alphanumeric()) {
+                        if char_at(text, after, end).is_some_and(is_word_char) {
                             // keep "U.S" and "don't" together, but not "word.Next" sentence joins
                             if d == '.'
                                 && !bytes.get(after).is_some_and(|b| {
@@ -475,6 +489,20 @@ fn classify_paragraphs(text: &str, paras: &mut [Paragraph], lang: &Language) {
                 continue;
             }
             leading = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn word_chars_are_exactly_the_letters_and_digits() {
+        // every character of the Basic Multilingual Plane, and some beyond it
+        for c in (0..0x1_0000u32)
+            .chain(0x1_0000..0x1_2000)
+            .filter_map(char::from_u32)
+        {
+            assert_eq!(super::is_word_char(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 }
