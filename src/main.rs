@@ -18,6 +18,16 @@ fn main() {
         // any other thread exists.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     }
+    // No transparent huge pages: a worker's short-lived memory, purged at once, came back
+    // as fresh 2 MiB pages the kernel had to clear (6% of a corpus run), and a one-job run
+    // peaked at 42 MB of RSS instead of 17 MB. mimalloc's own switch (MIMALLOC_ALLOW_THP=0)
+    // is read before main, so the process asks the kernel directly.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag on this process; a failure
+        // (an old kernel) leaves THP as it was, which is harmless.
+        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    }
     std::process::exit(sourcecheck::cli::main());
 }
 
