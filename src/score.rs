@@ -10,7 +10,12 @@ use crate::text::TextModel;
 
 /// Adds a factor; `rule` is the scoring.yaml key its points come from ("directness.paraphrase").
 fn factor(out: &mut Vec<Factor>, rule: &'static str, value: i32, why: String) {
-    let name = rule.split('.').next().unwrap_or(rule);
+    // the part of the key before its first '.' ("directness" of "directness.paraphrase")
+    let name = rule
+        .as_bytes()
+        .iter()
+        .position(|&b| b == b'.')
+        .map_or(rule, |dot| &rule[..dot]);
     if value != 0 || name == "speaker" {
         out.push(Factor {
             name,

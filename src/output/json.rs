@@ -301,8 +301,16 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
             }
             i += 8;
         }
-        while i < bytes.len() && !matches!(bytes[i], b'"' | b'\\' | 0..=0x1f) {
-            i += 1;
+        if i + 8 > bytes.len() && i < bytes.len() {
+            // the last few bytes: the same test on a word padded with plain bytes
+            let mut tail = [b' '; 8];
+            tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+            let hits = escapable(u64::from_le_bytes(tail));
+            i = if hits == 0 {
+                bytes.len()
+            } else {
+                i + (hits.trailing_zeros() / 8) as usize
+            };
         }
         if i >= bytes.len() {
             break;

@@ -114,7 +114,7 @@ pub(crate) fn char_at(text: &str, i: usize, end: usize) -> Option<char> {
 impl<'a> TextModel<'a> {
     pub fn new(text: &'a str, lang: &Language) -> TextModel<'a> {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         let mut paragraphs = split_paragraphs(text);
         classify_paragraphs(text, &mut paragraphs, lang);
