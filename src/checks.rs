@@ -8,7 +8,7 @@ use crate::model::{Claim, Flag, Reliance, Span};
 use crate::rules::compile::CompiledFlag;
 use crate::rules::schema::Check;
 use crate::rules::RuleSet;
-use crate::text::{TextModel, TokKind};
+use crate::text::{is_word_char, TextModel, TokKind};
 use std::collections::BTreeMap;
 
 fn render(rule: &CompiledFlag, term: &str, source: &str, canonical: &str, count: usize) -> String {
@@ -443,15 +443,14 @@ fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut
 }
 
 /// The words of a text, lower-cased and joined by single spaces.
-fn normalise(s: &str) -> String {
+fn normalise(s: &str) -> (String, usize) {
     let mut out = String::with_capacity(s.len());
-    for w in s
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
+    let mut words = 0;
+    for w in s.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+        if words > 0 {
             out.push(' ');
         }
+        words += 1;
         if w.is_ascii() {
             let from = out.len();
             out.push_str(w);
@@ -460,7 +459,7 @@ fn normalise(s: &str) -> String {
             out.push_str(&w.to_lowercase());
         }
     }
-    out
+    (out, words)
 }
 
 fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) {
@@ -472,8 +471,8 @@ fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) 
         if a.directness != "direct_quote" && a.directness != "partial_quote" {
             continue;
         }
-        let words = normalise(&m.text[c.content.start..c.content.end]);
-        if words.split(' ').count() < 5 {
+        let (words, count) = normalise(&m.text[c.content.start..c.content.end]);
+        if count < 5 {
             continue;
         }
         let speaker = a

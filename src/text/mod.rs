@@ -88,7 +88,7 @@ pub struct TextModel<'a> {
 /// (curly quotes and apostrophes, dashes, ellipses: U+2000 to U+206F) decided without the
 /// Unicode tables.
 #[inline]
-pub(crate) fn is_word_char(c: char) -> bool {
+pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else if ('\u{2000}'..='\u{206f}').contains(&c) {
