@@ -446,7 +446,10 @@ fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut
 fn normalise(s: &str) -> (String, usize) {
     let mut out = String::with_capacity(s.len());
     let mut words = 0;
-    for w in s.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+    for w in s
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+    {
         if words > 0 {
             out.push(' ');
         }

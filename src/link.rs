@@ -140,23 +140,28 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             }
         }
         // capitalised runs in running text
+        let mut words: Vec<usize> = Vec::new();
         for s in &m.sentences {
             let mut k = s.tokens.start;
             while k < s.tokens.end {
                 let t = &m.tokens[k];
                 let cap = |i: usize| {
                     m.tokens[i].is_word()
-                        && m.tok_text(&m.tokens[i])
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_uppercase)
+                        && match m.tok_text(&m.tokens[i]).as_bytes().first() {
+                            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+                            _ => m
+                                .tok_text(&m.tokens[i])
+                                .chars()
+                                .next()
+                                .is_some_and(char::is_uppercase),
+                        }
                 };
                 if !cap(k) || t.quote.is_some() {
                     k += 1;
                     continue;
                 }
                 let mut j = k;
-                let mut words: Vec<usize> = Vec::new();
+                words.clear();
                 while j < s.tokens.end {
                     if cap(j) {
                         words.push(j);
@@ -216,12 +221,15 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 if !name_words.is_empty() && !is_org && name_words.len() <= 4 {
                     let ns = m.tokens[name_words[0]].start as usize;
                     let ne = m.tokens[*name_words.last().unwrap_or(&name_words[0])].end as usize;
-                    let covered = self.names.iter().any(|&(a, b, _)| a <= ns && b >= ne);
-                    let surname = trim_possessive(
-                        m.tok_text(&m.tokens[*name_words.last().unwrap_or(&name_words[0])]),
-                    )
-                    .to_string();
+                    // catalogue names are in text order and do not overlap: only the last one
+                    // starting at or before the run can cover it
+                    let before = self.names.partition_point(|&(a, _, _)| a <= ns);
+                    let covered = before > 0 && self.names[before - 1].1 >= ne;
                     if !covered && (name_words.len() >= 2 || titled) {
+                        let surname = trim_possessive(
+                            m.tok_text(&m.tokens[*name_words.last().unwrap_or(&name_words[0])]),
+                        )
+                        .to_string();
                         out.push(NameMention {
                             start: ns,
                             end: ne,
