@@ -307,7 +307,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 return false;
             }
             let lang = &self.r.lang;
-            if self.r.cues.noun_forms.contains(&p.words.join(" "))
+            if p.noun_form
                 && !(lang.person_pronouns.contains(pw)
                     || lang.group_pronouns.contains(pw)
                     || lang.first_person.contains(pw)

@@ -59,6 +59,8 @@ pub struct CuePhrase {
     pub needs_complement: bool,
     pub infinitive: bool,
     pub inversion: bool,
+    /// The phrase is also a noun ("report", "claims"): listed in `noun_forms`.
+    pub noun_form: bool,
 }
 
 #[derive(Debug, Default)]
@@ -208,7 +210,8 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
         ),
         ..Default::default()
     };
-    let add = |lex: &mut CueLexicon, p: CuePhrase| {
+    let add = |lex: &mut CueLexicon, mut p: CuePhrase| {
+        p.noun_form = lex.noun_forms.contains(&p.words.join(" "));
         let first = p.words[0].clone();
         let list = lex.by_first.entry(first).or_default();
         if !list.iter().any(|q| q.words == p.words) {
@@ -233,6 +236,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
                         needs_complement: needs.contains(&lemma),
                         infinitive: infinitive.contains(&lemma),
                         inversion: inversion.contains(&lemma),
+                        noun_form: false,
                     },
                 );
             }
@@ -259,6 +263,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
                         needs_complement: false,
                         infinitive: false,
                         inversion: false,
+                        noun_form: false,
                     },
                 );
             }
@@ -279,6 +284,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
                 needs_complement: false,
                 infinitive: false,
                 inversion: false,
+                noun_form: false,
             },
         );
     }
