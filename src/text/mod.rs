@@ -247,17 +247,28 @@ impl<'a> TextModel<'a> {
                 continue;
             }
             if is_word_char(c) {
-                // a word: alphanumerics joined by internal apostrophes, hyphens and periods
+                // a word: alphanumerics joined by internal apostrophes, hyphens and periods;
+                // `plain` while it is ASCII with no upper-case letter (its own lower case)
                 let mut j = i + w;
+                let mut plain = c.is_ascii_lowercase() || c.is_ascii_digit();
                 loop {
                     // the ASCII letters and digits of the word, a byte at a time
-                    while j < end && bytes[j].is_ascii_alphanumeric() {
-                        j += 1;
+                    while j < end {
+                        let b = bytes[j];
+                        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                            j += 1;
+                        } else if b.is_ascii_uppercase() {
+                            plain = false;
+                            j += 1;
+                        } else {
+                            break;
+                        }
                     }
                     let Some(d) = char_at(text, j, end) else {
                         break;
                     };
                     if is_word_char(d) {
+                        plain = false;
                         j += d.len_utf8();
                         continue;
                     }
@@ -272,13 +283,14 @@ impl<'a> TextModel<'a> {
                             {
                                 break;
                             }
+                            plain &= d.is_ascii();
                             j = after;
                             continue;
                         }
                     }
                     break;
                 }
-                self.push(i, j, TokKind::Word);
+                self.push_word(i, j, plain);
                 i = j;
                 continue;
             }
@@ -327,16 +339,28 @@ impl<'a> TextModel<'a> {
         let _ = single_before;
     }
 
+    /// A word token; `plain` when the tokenizer saw only ASCII without upper case, so that
+    /// the word is its own lower-case form.
+    fn push_word(&mut self, start: usize, end: usize, plain: bool) {
+        debug_assert_eq!(
+            plain,
+            self.text[start..end]
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        );
+        self.push_token(start, end, TokKind::Word, plain);
+    }
+
     fn push(&mut self, start: usize, end: usize, kind: TokKind) {
+        self.push_token(start, end, kind, false);
+    }
+
+    fn push_token(&mut self, start: usize, end: usize, kind: TokKind, plain: bool) {
         let lo_start = self.lower.len() as u32;
         let mut lo_in_text = false;
         if kind == TokKind::Word {
             let w = &self.text[start..end];
-            let bytes = w.as_bytes();
-            if bytes
-                .iter()
-                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-            {
+            if plain {
                 // already lower case: nothing to copy
                 lo_in_text = true;
             } else if w.is_ascii() {
