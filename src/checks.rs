@@ -161,25 +161,29 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
                 return None;
             }
             let sk = skeleton(lang, w);
-            skeletons
+            let gi = skeletons
                 .iter()
-                .position(|x| *x == sk && sk.chars().count() >= 3)
+                .position(|x| *x == sk && sk.chars().count() >= 3)?;
+            // a new spelling of the group's surname, close enough to it
+            let g = &groups[gi];
+            let surname = g.canonical.rsplit(' ').next().unwrap_or("");
+            let known = surname == w
+                || g.spellings
+                    .iter()
+                    .any(|(s, _)| s.rsplit(' ').next() == Some(w));
+            let close =
+                || crate::rules::keys::distance(&surname.to_lowercase(), &w.to_lowercase()) <= 3;
+            (!known && close()).then_some(gi)
         });
         let Some(gi) = group else {
             continue;
         };
-        let g = &groups[gi];
         let at = (t.start as usize, t.start as usize + w.len());
-        let surname = g.canonical.rsplit(' ').next().unwrap_or("");
-        let inside = g.spellings.iter().any(|(_, s)| s.0 <= at.0 && at.1 <= s.1);
-        let known = surname == w
-            || g.spellings
-                .iter()
-                .any(|(s, _)| s.rsplit(' ').next() == Some(w));
-        if !inside
-            && !known
-            && crate::rules::keys::distance(&surname.to_lowercase(), &w.to_lowercase()) <= 3
-        {
+        let inside = groups[gi]
+            .spellings
+            .iter()
+            .any(|(_, s)| s.0 <= at.0 && at.1 <= s.1);
+        if !inside {
             found.push((gi, w.to_string(), at));
         }
     }
