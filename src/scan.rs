@@ -54,10 +54,26 @@ struct Probe {
     two: bool,
 }
 
+/// The patterns that start with one word, in the order they are tried, with their probes
+/// packed apart: most candidates are turned away by a look at this short array alone.
+#[derive(Debug, Default)]
+struct Bucket {
+    cands: Vec<Candidate>,
+    /// Per candidate: (value, mask) of its probe over the two bytes after the word, as
+    /// `value | mask << 16`; a one-word pattern has mask 0 and fits any word end.
+    probes: Vec<u32>,
+}
+
 impl Probe {
-    #[inline]
-    fn fits(self, after: [u8; 2]) -> bool {
-        self.bytes[0] == after[0] && (!self.two || self.bytes[1] == after[1])
+    fn packed(p: Option<Probe>) -> u32 {
+        match p {
+            None => 0,
+            Some(p) => {
+                let value = p.bytes[0] as u32 | if p.two { (p.bytes[1] as u32) << 8 } else { 0 };
+                let mask: u32 = if p.two { 0xffff } else { 0x00ff };
+                value | mask << 16
+            }
+        }
     }
 }
 
@@ -75,7 +91,7 @@ struct Candidate {
 /// Every list's patterns, keyed by their first word (ASCII lower-cased).
 #[derive(Debug, Default)]
 pub struct WordLists {
-    by_first: FxHashMap<Box<[u8]>, Vec<Candidate>>,
+    by_first: FxHashMap<Box<[u8]>, Bucket>,
     /// The longest first word of any pattern: longer words in the text are not looked up.
     max_key: usize,
     /// The keys' filter: most words are passed over without hashing them.
@@ -234,6 +250,7 @@ impl WordLists {
                 w.by_first
                     .entry(key.into_boxed_slice())
                     .or_default()
+                    .cands
                     .push(Candidate {
                         list: list as u16,
                         pattern: i as u32,
@@ -244,14 +261,19 @@ impl WordLists {
             }
         }
         // per list, longest pattern first: the first that fits is the leftmost-longest match
-        for cands in w.by_first.values_mut() {
-            cands.sort_by(|a, b| {
+        for bucket in w.by_first.values_mut() {
+            bucket.cands.sort_by(|a, b| {
                 (a.list, std::cmp::Reverse(a.bytes.len()), a.pattern).cmp(&(
                     b.list,
                     std::cmp::Reverse(b.bytes.len()),
                     b.pattern,
                 ))
             });
+            bucket.probes = bucket
+                .cands
+                .iter()
+                .map(|c| Probe::packed(c.probe))
+                .collect();
         }
         w
     }
@@ -289,8 +311,8 @@ impl WordLists {
                 if self.seen.may_contain_parts(lower(0), lower(1), len) {
                     key.clear();
                     key.extend(word.iter().map(u8::to_ascii_lowercase));
-                    if let Some(cands) = self.by_first.get(key.as_slice()) {
-                        self.try_candidates(text, i, end, cands, &mut next_free, out);
+                    if let Some(bucket) = self.by_first.get(key.as_slice()) {
+                        self.try_candidates(text, i, end, bucket, &mut next_free, out);
                     }
                 }
             }
@@ -306,22 +328,23 @@ impl WordLists {
         text: &str,
         i: usize,
         end: usize,
-        cands: &[Candidate],
+        bucket: &Bucket,
         next_free: &mut [usize],
         out: &mut [Vec<(usize, usize, u32)>],
     ) {
         let bytes = text.as_bytes();
-        let after = [
-            bytes.get(end).map_or(0, u8::to_ascii_lowercase),
-            bytes.get(end + 1).map_or(0, u8::to_ascii_lowercase),
-        ];
+        let after = bytes.get(end).map_or(0, u8::to_ascii_lowercase) as u32
+            | (bytes.get(end + 1).map_or(0, u8::to_ascii_lowercase) as u32) << 8;
         let mut done: Option<u16> = None;
-        for c in cands {
-            let list = c.list as usize;
-            if done == Some(c.list) || i < next_free[list] {
+        for (k, &probe) in bucket.probes.iter().enumerate() {
+            if after & (probe >> 16) != probe & 0xffff {
                 continue;
             }
-            if c.probe.is_some_and(|p| !p.fits(after)) {
+            let Some(c) = bucket.cands.get(k) else {
+                break;
+            };
+            let list = c.list as usize;
+            if done == Some(c.list) || i < next_free[list] {
                 continue;
             }
             let e = i + c.bytes.len();
