@@ -40,7 +40,8 @@ fn attach(claims: &mut [Claim], at: usize, f: Flag) {
     if let Some(c) = claims.get_mut(i) {
         if !c.flags.iter().any(|x| x.id == f.id && x.span == f.span) {
             c.flags.push(f);
-            c.flags.sort_by_key(|f| (f.span.start, f.id.clone()));
+            c.flags
+                .sort_by(|a, b| (a.span.start, &a.id).cmp(&(b.span.start, &b.id)));
         }
     }
 }

@@ -188,9 +188,12 @@ pub fn unattributed_flags(
         let text = &m.text[span.0..span.1];
         let mut found: Option<(usize, usize)> = None;
         // a figure: digits in the author's voice
-        for (i, c) in text.char_indices() {
-            let at_word_start = i == 0 || !text[..i].ends_with(|p: char| p.is_ascii_alphanumeric());
-            if c.is_ascii_digit()
+        // (a byte at a time: a digit is a whole character, and the character before it is an
+        // ASCII letter or digit exactly when the byte before it is)
+        let bytes = text.as_bytes();
+        for i in 0..bytes.len() {
+            let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            if bytes[i].is_ascii_digit()
                 && at_word_start
                 && author_voice(m, span.0 + i)
                 && !is_year(&text[i..])

@@ -244,7 +244,7 @@ pub fn analyze_full(
                 &m,
                 (s.start, s.end),
             ));
-            fl.sort_by_key(|f| (f.span.start, f.id.clone()));
+            fl.sort_by(|a, b| (a.span.start, &a.id).cmp(&(b.span.start, &b.id)));
             claims.push(Claim {
                 index: 0,
                 text: sentence_text,
@@ -295,7 +295,7 @@ pub fn analyze_full(
                     fl.push(f.clone());
                 }
             }
-            fl.sort_by_key(|f| (f.span.start, f.id.clone()));
+            fl.sort_by(|a, b| (a.span.start, &a.id).cmp(&(b.span.start, &b.id)));
             let (cs, ce) = (
                 m.tokens[l.det.cue.start].start as usize,
                 m.tokens[l.det.cue.end - 1].end as usize,
