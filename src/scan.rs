@@ -10,7 +10,7 @@
 
 use crate::rules::compile::{Catalogue, CompiledFlag};
 use crate::rules::RuleSet;
-use crate::text::is_word_char;
+use crate::text::{is_word_char, ASCII_WORD};
 use rustc_hash::FxHashMap;
 
 fn bounded(text: &str, s: usize, e: usize) -> bool {
@@ -32,11 +32,10 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
 fn run_end(text: &str, mut i: usize) -> usize {
     let bytes = text.as_bytes();
     while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
-                break;
-            }
+        if ASCII_WORD[b as usize] != 0 {
             i += 1;
+        } else if b < 0x80 {
+            break;
         } else {
             match text[i..].chars().next() {
                 Some(c) if is_word_char(c) => i += c.len_utf8(),
@@ -290,7 +289,7 @@ impl WordLists {
         while i < n {
             let b = bytes[i];
             if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
+                if ASCII_WORD[b as usize] == 0 {
                     i += 1;
                     continue;
                 }

@@ -84,6 +84,28 @@ pub struct TextModel<'a> {
     quote_cursor: usize,
 }
 
+const LOWER_OR_DIGIT: u8 = 1;
+const UPPER: u8 = 2;
+
+/// Class of each byte for the tokenizer's inner loop: an ASCII lower-case letter or digit,
+/// an upper-case letter, or 0 (anything else, non-ASCII bytes included).
+pub(crate) static ASCII_WORD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            LOWER_OR_DIGIT
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// A letter or digit (`char::is_alphanumeric`), with the punctuation news text is full of
 /// (curly quotes and apostrophes, dashes, ellipses: U+2000 to U+206F) decided without the
 /// Unicode tables.
@@ -253,17 +275,16 @@ impl<'a> TextModel<'a> {
                 let mut plain = c.is_ascii_lowercase() || c.is_ascii_digit();
                 loop {
                     // the ASCII letters and digits of the word, a byte at a time
+                    let mut seen = 0;
                     while j < end {
-                        let b = bytes[j];
-                        if b.is_ascii_lowercase() || b.is_ascii_digit() {
-                            j += 1;
-                        } else if b.is_ascii_uppercase() {
-                            plain = false;
-                            j += 1;
-                        } else {
+                        let class = ASCII_WORD[bytes[j] as usize];
+                        if class == 0 {
                             break;
                         }
+                        seen |= class;
+                        j += 1;
                     }
+                    plain &= seen & UPPER == 0;
                     let Some(d) = char_at(text, j, end) else {
                         break;
                     };
