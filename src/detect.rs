@@ -423,7 +423,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn venue_at(&self, k: usize, sent: &Range<usize>) -> Option<usize> {
         // most words start no venue: check the first word before comparing phrases
         let first = self.word(k)?;
-        if !self.r.cues.first_filter.may_contain(first) {
+        if !self.r.cues.venue_filter.may_contain(first) {
             return None;
         }
         let starting = self.r.cues.venue_starts.get(first)?;

@@ -78,6 +78,8 @@ pub struct CueLexicon {
     pub venues: Vec<Vec<String>>,
     /// First word of a venue phrase -> the phrases (indices into `venues`) it starts, in order.
     pub venue_starts: HashMap<String, Vec<usize>>,
+    /// First words of venues alone (`first_filter` lets every cue word through too).
+    pub venue_filter: crate::scan::WordFilter,
 }
 
 impl CueLexicon {
@@ -297,6 +299,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
             .chain(lex.venue_starts.keys())
             .map(String::as_str),
     );
+    lex.venue_filter = crate::scan::WordFilter::new(lex.venue_starts.keys().map(String::as_str));
     lex
 }
 
