@@ -67,7 +67,7 @@ pub struct CuePhrase {
 pub struct CueLexicon {
     /// First word (lower case) to every phrase starting with it, longest first.
     pub by_first: HashMap<String, Vec<CuePhrase>>,
-    /// Passes over most words that start no cue and no venue without hashing them.
+    /// Passes over most words that start no cue without hashing them.
     pub first_filter: crate::scan::WordFilter,
     pub modifiers: WordSet,
     pub as_phrases: Vec<Vec<String>>,
@@ -78,7 +78,7 @@ pub struct CueLexicon {
     pub venues: Vec<Vec<String>>,
     /// First word of a venue phrase -> the phrases (indices into `venues`) it starts, in order.
     pub venue_starts: HashMap<String, Vec<usize>>,
-    /// First words of venues alone (`first_filter` lets every cue word through too).
+    /// The same for the first words of venues.
     pub venue_filter: crate::scan::WordFilter,
 }
 
@@ -293,12 +293,7 @@ fn compile_cues(file: &CuesFile) -> CueLexicon {
     for list in lex.by_first.values_mut() {
         list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
     }
-    lex.first_filter = crate::scan::WordFilter::new(
-        lex.by_first
-            .keys()
-            .chain(lex.venue_starts.keys())
-            .map(String::as_str),
-    );
+    lex.first_filter = crate::scan::WordFilter::new(lex.by_first.keys().map(String::as_str));
     lex.venue_filter = crate::scan::WordFilter::new(lex.venue_starts.keys().map(String::as_str));
     lex
 }
