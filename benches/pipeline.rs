@@ -37,10 +37,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function("analyze harbour-deal", |b| {
         b.iter(|| sourcecheck::analyze("harbour", &article, &rules))
     });
+    // the JSON Lines encoding of corpus runs (output::json, as `check --format jsonl`)
     g.bench_function("analyze + json", |b| {
         b.iter(|| {
-            serde_json::to_vec(&sourcecheck::analyze("harbour", &article, &rules))
-                .expect("serialises")
+            let mut out = Vec::new();
+            sourcecheck::output::json::report(
+                &mut out,
+                &sourcecheck::analyze("harbour", &article, &rules),
+            );
+            out
         })
     });
     g.finish();
