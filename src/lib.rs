@@ -204,7 +204,7 @@ pub fn analyze_full(
     sources: Option<&verify::Library>,
 ) -> ArticleReport {
     let m = TextModel::new(text, &rules.lang);
-    let scan = scan::DocScan::new(text, rules);
+    let scan = scan::DocScan::with_model(&m, rules);
     let dets = Detector::new(&m, rules, &scan).run();
     let (linked, people) = link::link(&m, rules, &scan, dets);
     let headline = m

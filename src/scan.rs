@@ -10,7 +10,7 @@
 
 use crate::rules::compile::{Catalogue, CompiledFlag};
 use crate::rules::RuleSet;
-use crate::text::{is_word_char, ASCII_WORD};
+use crate::text::{is_word_char, TextModel, ASCII_WORD};
 use rustc_hash::FxHashMap;
 
 fn bounded(text: &str, s: usize, e: usize) -> bool {
@@ -280,13 +280,68 @@ impl WordLists {
     /// Leftmost-longest, non-overlapping whole-word matches of every list, in text order:
     /// `out[list]` gets (start, end, pattern).
     fn find(&self, text: &str, out: &mut [Vec<(usize, usize, u32)>]) {
+        let mut st = FindState::new(self, out.len());
+        self.find_between(text, 0, text.len(), &mut st, out);
+    }
+
+    /// [`find`](Self::find), taking the words of the text model's sentences from the runs
+    /// the tokenizer recorded ([`TextModel::word_runs`]) instead of reading those bytes
+    /// again. The text between sentences, and any sentence whose edges fall inside a word,
+    /// are read byte by byte as before, so the matches are the same.
+    fn find_with_model(&self, m: &TextModel, out: &mut [Vec<(usize, usize, u32)>]) {
+        let text = m.text;
         let bytes = text.as_bytes();
-        let n = bytes.len();
-        let mut next_free = vec![0usize; out.len()];
-        let mut key = Vec::with_capacity(self.max_key);
-        let mut i = 0;
+        let word_at =
+            |i: usize| crate::text::char_at(text, i, text.len()).is_some_and(is_word_char);
+        let word_before = |i: usize| {
+            i > 0
+                && match bytes[i - 1] {
+                    b if b < 0x80 => ASCII_WORD[b as usize] != 0,
+                    _ => text[..i].chars().next_back().is_some_and(is_word_char),
+                }
+        };
+        let runs = m.word_runs();
+        let mut st = FindState::new(self, out.len());
+        let mut pos = 0;
+        let mut r = 0;
+        for s in &m.sentences {
+            // the runs of this sentence
+            let first = r;
+            while r < runs.len() && (runs[r].0 as usize) < s.end {
+                r += 1;
+            }
+            if s.start < pos {
+                // a word of the text before ran into this sentence
+                pos = self.find_between(text, pos, s.end, &mut st, out);
+                continue;
+            }
+            pos = self.find_between(text, pos, s.start, &mut st, out);
+            if pos > s.start || word_before(s.start) || (s.end < text.len() && word_at(s.end)) {
+                pos = self.find_between(text, pos.max(s.start), s.end, &mut st, out);
+                continue;
+            }
+            for &(a, b) in &runs[first..r] {
+                self.visit(text, a as usize, b as usize, &mut st, out);
+            }
+            pos = s.end;
+        }
+        self.find_between(text, pos, text.len(), &mut st, out);
+    }
+
+    /// Reads words starting in [from, to) byte by byte; returns where it stopped (the end of
+    /// the last word, which may lie past `to`).
+    fn find_between(
+        &self,
+        text: &str,
+        from: usize,
+        to: usize,
+        st: &mut FindState,
+        out: &mut [Vec<(usize, usize, u32)>],
+    ) -> usize {
+        let bytes = text.as_bytes();
+        let mut i = from;
         // every letter or digit the loop stops at starts a word: a word is skipped whole
-        while i < n {
+        while i < to {
             let b = bytes[i];
             if b < 0x80 {
                 if ASCII_WORD[b as usize] == 0 {
@@ -303,19 +358,34 @@ impl WordLists {
                 }
             }
             let end = run_end(text, i);
-            let len = end - i;
-            let word = &bytes[i..end];
-            if len <= self.max_key {
-                let lower = |k: usize| word.get(k).map_or(0, u8::to_ascii_lowercase);
-                if self.seen.may_contain_parts(lower(0), lower(1), len) {
-                    key.clear();
-                    key.extend(word.iter().map(u8::to_ascii_lowercase));
-                    if let Some(bucket) = self.by_first.get(key.as_slice()) {
-                        self.try_candidates(text, i, end, bucket, &mut next_free, out);
-                    }
-                }
-            }
+            self.visit(text, i, end, st, out);
             i = end.max(i + 1);
+        }
+        i.max(from)
+    }
+
+    /// The word [i, end): the patterns keyed by it, if any.
+    #[inline]
+    fn visit(
+        &self,
+        text: &str,
+        i: usize,
+        end: usize,
+        st: &mut FindState,
+        out: &mut [Vec<(usize, usize, u32)>],
+    ) {
+        let len = end - i;
+        if len > self.max_key {
+            return;
+        }
+        let word = &text.as_bytes()[i..end];
+        let lower = |k: usize| word.get(k).map_or(0, u8::to_ascii_lowercase);
+        if self.seen.may_contain_parts(lower(0), lower(1), len) {
+            st.key.clear();
+            st.key.extend(word.iter().map(u8::to_ascii_lowercase));
+            if let Some(bucket) = self.by_first.get(st.key.as_slice()) {
+                self.try_candidates(text, i, end, bucket, &mut st.next_free, out);
+            }
         }
     }
 
@@ -365,8 +435,23 @@ impl WordLists {
     }
 }
 
+/// The scan's position per list, and a buffer for the lower-cased word.
+struct FindState {
+    next_free: Vec<usize>,
+    key: Vec<u8>,
+}
+
+impl FindState {
+    fn new(w: &WordLists, lists: usize) -> FindState {
+        FindState {
+            next_free: vec![0; lists],
+            key: Vec::with_capacity(w.max_key),
+        }
+    }
+}
+
 /// Whole-word matches of the rule set in one article, each list in text order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct DocScan {
     /// Catalogue names: start, end, entity, short alias.
     pub names: Vec<(usize, usize, usize, bool)>,
@@ -393,10 +478,23 @@ fn automaton_matches(ac: &aho_corasick::AhoCorasick, text: &str) -> Vec<(usize, 
 
 impl DocScan {
     pub fn new(text: &str, r: &RuleSet) -> DocScan {
+        Self::build(text, None, r)
+    }
+
+    /// [`new`](Self::new) for the article of a text model, reusing the words its tokenizer
+    /// found: the same matches, found sooner.
+    pub fn with_model(m: &TextModel, r: &RuleSet) -> DocScan {
+        Self::build(m.text, Some(m), r)
+    }
+
+    fn build(text: &str, m: Option<&TextModel>, r: &RuleSet) -> DocScan {
         let cat: &Catalogue = &r.catalogue;
         let w = &r.words;
         let mut found: Vec<Vec<(usize, usize, u32)>> = vec![Vec::new(); w.fallback.len()];
-        w.find(text, &mut found);
+        match m {
+            Some(m) => w.find_with_model(m, &mut found),
+            None => w.find(text, &mut found),
+        }
         let mut take = |list: usize, ac: &aho_corasick::AhoCorasick| {
             if w.fallback.get(list).copied().unwrap_or(true) {
                 automaton_matches(ac, text)
@@ -547,5 +645,48 @@ mod tests {
         let spans = |l: usize| -> Vec<&str> { out[l].iter().map(|m| &text[m.0..m.1]).collect() };
         assert_eq!(spans(NAMES), vec!["Yahoo!", "AT&T"]);
         assert_eq!(spans(PHRASES), vec!["THE Kremlin", "KREMLIN"]);
+    }
+}
+
+#[cfg(test)]
+mod model_tests {
+    use super::*;
+
+    fn both(text: &str, r: &RuleSet) {
+        let m = TextModel::new(text, &r.lang);
+        assert_eq!(
+            DocScan::with_model(&m, r),
+            DocScan::new(text, r),
+            "for {text:?}"
+        );
+    }
+
+    #[test]
+    fn the_scan_from_the_tokenizer_finds_what_the_byte_scan_finds() {
+        let r = RuleSet::default_rules().unwrap();
+        for text in [
+            "# Kremlin denies report\n\nThe Kremlin said on Tuesday that Reuters was wrong.",
+            "Officials at the U.S.Department of State, a pro-Kremlin outlet and the \
+             White House's spokesman said it was “clearly” false.Next sentence here.",
+            "1. Senior American officials said.\n2. State media quoted Baker as saying so.",
+            "Rūḥānī told state media—in a statement—that the talks were over.\n\n\
+             Sources familiar with the matter said the deal was dead. Tass reported it.",
+            "Abruptly cut mid-word at the end: Reuter",
+            "",
+            "No sentence end here and a name at the very end Reuters",
+        ] {
+            both(text, &r);
+        }
+        let dev = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/eval/polnear/dev.jsonl");
+        match std::fs::read_to_string(&dev) {
+            Ok(corpus) => {
+                for line in corpus.lines() {
+                    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                    both(v["text"].as_str().unwrap_or(""), &r);
+                }
+            }
+            Err(_) => eprintln!("note: {} is absent; PolNeAR part skipped", dev.display()),
+        }
     }
 }

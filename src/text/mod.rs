@@ -79,6 +79,8 @@ pub struct TextModel<'a> {
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
     lower: String,
+    /// Runs of letters and digits in the sentences' words, in text order (see `word_runs`).
+    word_runs: Vec<(u32, u32)>,
     line_starts: Vec<usize>,
     /// Tokenising moves forward through the text: the first quotation not yet passed.
     quote_cursor: usize,
@@ -149,6 +151,7 @@ impl<'a> TextModel<'a> {
             // about one token in five bytes; most words are lower case and not copied
             tokens: Vec::with_capacity(text.len() / 5 + 8),
             lower: String::with_capacity(text.len() / 4),
+            word_runs: Vec::with_capacity(text.len() / 6 + 8),
             line_starts,
             quote_cursor: 0,
         };
@@ -203,6 +206,13 @@ impl<'a> TextModel<'a> {
             }
         }
         out
+    }
+
+    /// The runs of letters and digits (`is_word_char`) that make up the sentences' word
+    /// tokens, in text order: one per word, more for words joined by marks ("U.S", "don't",
+    /// "pro-Kremlin"). Byte ranges; a run that ends a sentence ends with it.
+    pub fn word_runs(&self) -> &[(u32, u32)] {
+        &self.word_runs
     }
 
     /// Lower-case form of a word token.
@@ -273,6 +283,8 @@ impl<'a> TextModel<'a> {
                 // `plain` while it is ASCII with no upper-case letter (its own lower case)
                 let mut j = i + w;
                 let mut plain = c.is_ascii_lowercase() || c.is_ascii_digit();
+                // the runs of letters and digits between joining marks, for the scan
+                let mut run_start = i;
                 loop {
                     // the ASCII letters and digits of the word, a byte at a time
                     let mut seen = 0;
@@ -305,12 +317,15 @@ impl<'a> TextModel<'a> {
                                 break;
                             }
                             plain &= d.is_ascii();
+                            self.word_runs.push((run_start as u32, j as u32));
+                            run_start = after;
                             j = after;
                             continue;
                         }
                     }
                     break;
                 }
+                self.word_runs.push((run_start as u32, j as u32));
                 self.push_word(i, j, plain);
                 i = j;
                 continue;
