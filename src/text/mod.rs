@@ -426,7 +426,7 @@ impl<'a> TextModel<'a> {
 /// Paragraphs: runs of non-blank lines. A Markdown block marker (#, -, *, +, >, "1.") starts
 /// a new paragraph and is left out of it. A text without blank lines has one per line.
 fn split_paragraphs(text: &str) -> Vec<Paragraph> {
-    let has_blank = text.lines().any(|l| l.trim().is_empty()) && text.lines().count() > 1;
+    let has_blank = text.lines().any(|l| l.trim().is_empty()) && text.lines().nth(1).is_some();
     let mut out: Vec<Paragraph> = Vec::new();
     let mut cur: Option<(usize, usize, bool)> = None; // start, end, heading
     let mut offset = 0;
