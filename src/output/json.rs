@@ -18,10 +18,7 @@ pub fn report(out: &mut Vec<u8>, r: &ArticleReport) {
     out.extend_from_slice(b",\"id\":");
     string(out, &r.id);
     meta(out, &r.meta);
-    if let Some(h) = &r.headline {
-        out.extend_from_slice(b",\"headline\":");
-        string(out, h);
-    }
+    optional(out, b",\"headline\":", r.headline.as_deref());
     out.extend_from_slice(b",\"claims\":");
     list(out, &r.claims, claim);
     out.extend_from_slice(b",\"summary\":");
@@ -37,10 +34,7 @@ fn meta(out: &mut Vec<u8>, m: &Meta) {
         (b",\"date\":", &m.date),
         (b",\"outlet\":", &m.outlet),
     ] {
-        if let Some(v) = value {
-            out.extend_from_slice(key);
-            string(out, v);
-        }
+        optional(out, key, value.as_deref());
     }
 }
 
@@ -66,10 +60,7 @@ fn claim(out: &mut Vec<u8>, c: &Claim) {
     strength(out, &c.strength);
     out.extend_from_slice(b",\"flags\":");
     list(out, &c.flags, flag);
-    if let Some(r) = c.risk {
-        out.extend_from_slice(b",\"risk\":");
-        string(out, r);
-    }
+    optional(out, b",\"risk\":", c.risk);
     if let Some(v) = &c.verification {
         // rare (`--sources`): serde writes it
         out.extend_from_slice(b",\"verification\":");
@@ -79,18 +70,12 @@ fn claim(out: &mut Vec<u8>, c: &Claim) {
 }
 
 fn span(out: &mut Vec<u8>, s: &Span) {
-    out.extend_from_slice(b"{\"start\":");
-    uint(out, s.start);
-    out.extend_from_slice(b",\"end\":");
-    uint(out, s.end);
+    start_end(out, s.start, s.end);
     out.push(b'}');
 }
 
 fn content(out: &mut Vec<u8>, c: &Content) {
-    out.extend_from_slice(b"{\"start\":");
-    uint(out, c.start);
-    out.extend_from_slice(b",\"end\":");
-    uint(out, c.end);
+    start_end(out, c.start, c.end);
     if !c.parts.is_empty() {
         out.extend_from_slice(b",\"parts\":");
         list(out, &c.parts, span);
@@ -113,10 +98,7 @@ fn attribution(out: &mut Vec<u8>, a: &Attribution) {
 }
 
 fn source(out: &mut Vec<u8>, s: &Source) {
-    out.extend_from_slice(b"{\"start\":");
-    uint(out, s.start);
-    out.extend_from_slice(b",\"end\":");
-    uint(out, s.end);
+    start_end(out, s.start, s.end);
     out.extend_from_slice(b",\"text\":");
     string(out, &s.text);
     out.extend_from_slice(b",\"resolved\":");
@@ -126,26 +108,14 @@ fn source(out: &mut Vec<u8>, s: &Source) {
     }
     out.extend_from_slice(b",\"kind\":");
     string(out, s.kind);
-    if let Some(id) = &s.id {
-        out.extend_from_slice(b",\"id\":");
-        string(out, id);
-    }
-    if let Some(st) = s.status {
-        out.extend_from_slice(b",\"status\":");
-        string(out, st);
-    }
-    if let Some(v) = &s.variant_of {
-        out.extend_from_slice(b",\"variant_of\":");
-        string(out, v);
-    }
+    optional(out, b",\"id\":", s.id.as_deref());
+    optional(out, b",\"status\":", s.status);
+    optional(out, b",\"variant_of\":", s.variant_of.as_deref());
     out.push(b'}');
 }
 
 fn cue(out: &mut Vec<u8>, c: &Cue) {
-    out.extend_from_slice(b"{\"start\":");
-    uint(out, c.start);
-    out.extend_from_slice(b",\"end\":");
-    uint(out, c.end);
+    start_end(out, c.start, c.end);
     out.extend_from_slice(b",\"text\":");
     string(out, &c.text);
     out.extend_from_slice(b",\"class\":");
@@ -239,6 +209,22 @@ fn reliance(out: &mut Vec<u8>, r: &Reliance) {
     // serde_json's own float formatting, so the digits are the same
     serde(out, &r.share);
     out.push(b'}');
+}
+
+/// Opens an object with its "start" and "end" fields (spans and everything that has one).
+fn start_end(out: &mut Vec<u8>, start: usize, end: usize) {
+    out.extend_from_slice(b"{\"start\":");
+    uint(out, start);
+    out.extend_from_slice(b",\"end\":");
+    uint(out, end);
+}
+
+/// A string field left out when it has no value.
+fn optional(out: &mut Vec<u8>, key: &[u8], value: Option<&str>) {
+    if let Some(v) = value {
+        out.extend_from_slice(key);
+        string(out, v);
+    }
 }
 
 fn list<T>(out: &mut Vec<u8>, items: &[T], each: fn(&mut Vec<u8>, &T)) {
