@@ -247,7 +247,15 @@ fn serde<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 }
 
 fn uint(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    if n < 10 {
+        out.push(b'0' + n as u8);
+    } else {
+        // a few digits: pushed one by one rather than through a memcpy call
+        let mut buf = itoa::Buffer::new();
+        for &b in buf.format(n).as_bytes() {
+            out.push(b);
+        }
+    }
 }
 
 fn int(out: &mut Vec<u8>, n: i32) {
