@@ -112,7 +112,7 @@ pub(crate) static ASCII_WORD: [u8; 256] = {
 /// (curly quotes and apostrophes, dashes, ellipses: U+2000 to U+206F) decided without the
 /// Unicode tables.
 #[inline]
-pub fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else if ('\u{2000}'..='\u{206f}').contains(&c) {
