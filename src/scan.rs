@@ -46,32 +46,24 @@ fn run_end(text: &str, mut i: usize) -> usize {
     i
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Probe {
-    bytes: [u8; 2],
-    /// Whether the second byte is part of the pattern.
-    two: bool,
-}
-
 /// The patterns that start with one word, in the order they are tried, with their probes
 /// packed apart: most candidates are turned away by a look at this short array alone.
 #[derive(Debug, Default)]
 struct Bucket {
     cands: Vec<Candidate>,
-    /// Per candidate: (value, mask) of its probe over the two bytes after the word, as
-    /// `value | mask << 16`; a one-word pattern has mask 0 and fits any word end.
+    /// Per candidate, its probe (see [`probe`]).
     probes: Vec<u32>,
 }
 
-impl Probe {
-    fn packed(p: Option<Probe>) -> u32 {
-        match p {
-            None => 0,
-            Some(p) => {
-                let value = p.bytes[0] as u32 | if p.two { (p.bytes[1] as u32) << 8 } else { 0 };
-                let mask: u32 = if p.two { 0xffff } else { 0x00ff };
-                value | mask << 16
-            }
+/// A pattern's probe: the (up to) two bytes after its first word, lower-cased (" w" of
+/// "the White House"), as `value | mask << 16`, checked before the whole pattern is
+/// compared. A one-word pattern has the probe 0, which fits any word end.
+fn probe(rest: &[u8]) -> u32 {
+    match *rest {
+        [] => 0,
+        [a] => a.to_ascii_lowercase() as u32 | 0x00ff << 16,
+        [a, b, ..] => {
+            a.to_ascii_lowercase() as u32 | (b.to_ascii_lowercase() as u32) << 8 | 0xffff << 16
         }
     }
 }
@@ -82,9 +74,6 @@ struct Candidate {
     pattern: u32,
     bytes: Box<[u8]>,
     case_insensitive: bool,
-    /// A pattern of more than one word: its (up to) two bytes after the first word,
-    /// lower-cased (" w" of "the White House"), checked before the whole pattern is compared.
-    probe: Option<Probe>,
 }
 
 /// Every list's patterns, keyed by their first word (ASCII lower-cased).
@@ -236,14 +225,6 @@ impl WordLists {
             }
             for (i, p) in patterns.iter().enumerate() {
                 let key = p.as_bytes()[..run_end(p, 0)].to_ascii_lowercase();
-                let rest = &p.as_bytes()[key.len()..];
-                let probe = (!rest.is_empty()).then(|| Probe {
-                    bytes: [
-                        rest[0].to_ascii_lowercase(),
-                        rest.get(1).map_or(0, u8::to_ascii_lowercase),
-                    ],
-                    two: rest.len() > 1,
-                });
                 w.max_key = w.max_key.max(key.len());
                 w.seen.insert(&key);
                 w.by_first
@@ -255,12 +236,11 @@ impl WordLists {
                         pattern: i as u32,
                         bytes: p.as_bytes().into(),
                         case_insensitive: ci,
-                        probe,
                     });
             }
         }
         // per list, longest pattern first: the first that fits is the leftmost-longest match
-        for bucket in w.by_first.values_mut() {
+        for (key, bucket) in w.by_first.iter_mut() {
             bucket.cands.sort_by(|a, b| {
                 (a.list, std::cmp::Reverse(a.bytes.len()), a.pattern).cmp(&(
                     b.list,
@@ -271,7 +251,7 @@ impl WordLists {
             bucket.probes = bucket
                 .cands
                 .iter()
-                .map(|c| Probe::packed(c.probe))
+                .map(|c| probe(&c.bytes[key.len()..]))
                 .collect();
         }
         w
@@ -290,16 +270,6 @@ impl WordLists {
     /// are read byte by byte as before, so the matches are the same.
     fn find_with_model(&self, m: &TextModel, out: &mut [Vec<(usize, usize, u32)>]) {
         let text = m.text;
-        let bytes = text.as_bytes();
-        let word_at =
-            |i: usize| crate::text::char_at(text, i, text.len()).is_some_and(is_word_char);
-        let word_before = |i: usize| {
-            i > 0
-                && match bytes[i - 1] {
-                    b if b < 0x80 => ASCII_WORD[b as usize] != 0,
-                    _ => text[..i].chars().next_back().is_some_and(is_word_char),
-                }
-        };
         let runs = m.word_runs();
         let mut st = FindState::new(self, out.len());
         let mut pos = 0;
@@ -316,8 +286,9 @@ impl WordLists {
                 continue;
             }
             pos = self.find_between(text, pos, s.start, &mut st, out);
-            if pos > s.start || word_before(s.start) || (s.end < text.len() && word_at(s.end)) {
-                pos = self.find_between(text, pos.max(s.start), s.end, &mut st, out);
+            if pos > s.start || !bounded(text, s.start, s.end) {
+                // a word runs across an edge of the sentence: read it byte by byte
+                pos = self.find_between(text, pos, s.end, &mut st, out);
                 continue;
             }
             for &(a, b) in &runs[first..r] {
@@ -409,6 +380,7 @@ impl WordLists {
             if after & (probe >> 16) != probe & 0xffff {
                 continue;
             }
+            let one_word = probe == 0;
             let Some(c) = bucket.cands.get(k) else {
                 break;
             };
@@ -421,12 +393,11 @@ impl WordLists {
                 continue;
             };
             let same = if c.case_insensitive {
-                c.probe.is_none() || found.eq_ignore_ascii_case(&c.bytes)
+                one_word || found.eq_ignore_ascii_case(&c.bytes)
             } else {
                 *found == *c.bytes
             };
-            if same && (c.probe.is_none() || char_at(text, e).is_none_or(|(d, _)| !is_word_char(d)))
-            {
+            if same && (one_word || char_at(text, e).is_none_or(|(d, _)| !is_word_char(d))) {
                 out[list].push((i, e, c.pattern));
                 next_free[list] = e;
                 done = Some(c.list);
