@@ -31,6 +31,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod score;
+mod swar;
 pub mod text;
 pub mod verify;
 

@@ -265,15 +265,8 @@ fn int(out: &mut Vec<u8>, n: i32) {
 /// The high bit of every byte of a word that JSON must escape: '"', '\\' or a control byte.
 #[inline]
 fn escapable(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let equal = |b: u8| {
-        let y = x ^ (ONES * b as u64);
-        y.wrapping_sub(ONES) & !y
-    };
-    // bytes below 0x20; bytes of 0x80 and above are never flagged (the !x)
-    let control = x.wrapping_sub(ONES * 0x20);
-    (equal(b'"') | equal(b'\\') | control) & !x & HIGHS
+    use crate::swar::{below, equal};
+    equal(x, b'"') | equal(x, b'\\') | below(x, 0x20)
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, and `\u00XX`
@@ -285,27 +278,7 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
     let mut run = 0; // start of the bytes not yet copied
     let mut i = 0;
     loop {
-        // find the next byte to escape, eight bytes at a time, then byte by byte
-        while let Some(chunk) = bytes.get(i..i + 8) {
-            let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            let hits = escapable(x);
-            if hits != 0 {
-                i += (hits.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
-        if i + 8 > bytes.len() && i < bytes.len() {
-            // the last few bytes: the same test on a word padded with plain bytes
-            let mut tail = [b' '; 8];
-            tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
-            let hits = escapable(u64::from_le_bytes(tail));
-            i = if hits == 0 {
-                bytes.len()
-            } else {
-                i + (hits.trailing_zeros() / 8) as usize
-            };
-        }
+        i = crate::swar::find(bytes, i, escapable);
         if i >= bytes.len() {
             break;
         }

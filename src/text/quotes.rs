@@ -100,26 +100,11 @@ fn sentence_end_after(text: &str, from: usize, end: usize) -> usize {
 
 /// The first byte at or after `k` that may start a quotation mark: '"', '\'', '`' or a
 /// byte of a non-ASCII character; `bytes.len()` if none. Eight bytes at a time.
-fn skip_unmarked(bytes: &[u8], mut k: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // the high bit of each byte of `x` equal to `b` (exact for the lowest such byte)
-    let equal = |x: u64, b: u8| {
-        let y = x ^ (ONES * b as u64);
-        y.wrapping_sub(ONES) & !y & HIGHS
-    };
-    while let Some(chunk) = bytes.get(k..k + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let hits = (x & HIGHS) | equal(x, b'"') | equal(x, b'\'') | equal(x, b'`');
-        if hits != 0 {
-            return k + (hits.trailing_zeros() / 8) as usize;
-        }
-        k += 8;
-    }
-    while k < bytes.len() && bytes[k] < 0x80 && !matches!(bytes[k], b'"' | b'\'' | b'`') {
-        k += 1;
-    }
-    k
+fn skip_unmarked(bytes: &[u8], k: usize) -> usize {
+    use crate::swar::{equal, non_ascii};
+    crate::swar::find(bytes, k, |x| {
+        non_ascii(x) | equal(x, b'"') | equal(x, b'\'') | equal(x, b'`')
+    })
 }
 
 pub fn find_quotes(text: &str, paras: &[Paragraph]) -> Vec<Quote> {

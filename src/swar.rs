@@ -1,0 +1,84 @@
+//! Byte searches eight bytes at a time in a `u64` ("SIMD within a register"), for the few hot
+//! loops that look for one of a handful of bytes: quotation marks in the text model, bytes
+//! to escape in the JSON writer.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` equal to `b` (exact for the lowest such byte; bytes
+/// above a match may be flagged too, which a search for the first match never sees).
+#[inline]
+pub(crate) fn equal(x: u64, b: u8) -> u64 {
+    let y = x ^ (ONES * b as u64);
+    y.wrapping_sub(ONES) & !y & HIGHS
+}
+
+/// The high bit of each byte of `x` below `n` (at most 0x80), exact for the lowest such byte.
+#[inline]
+pub(crate) fn below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * n as u64) & !x & HIGHS
+}
+
+/// The high bit of each byte of `x` of 0x80 or above (non-ASCII).
+#[inline]
+pub(crate) fn non_ascii(x: u64) -> u64 {
+    x & HIGHS
+}
+
+/// The first byte at or after `from` that `hits` flags, or `bytes.len()`. `hits` maps eight
+/// bytes (little-endian) to the high bits of the bytes it is looking for, exact for the
+/// lowest; the last few bytes are tested padded with spaces, so `hits` must not flag a space.
+#[inline]
+pub(crate) fn find(bytes: &[u8], from: usize, hits: impl Fn(u64) -> u64) -> usize {
+    let mut k = from;
+    while let Some(chunk) = bytes.get(k..k + 8) {
+        let h = hits(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+        if h != 0 {
+            return k + (h.trailing_zeros() / 8) as usize;
+        }
+        k += 8;
+    }
+    if k >= bytes.len() {
+        return bytes.len();
+    }
+    let mut tail = [b' '; 8];
+    tail[..bytes.len() - k].copy_from_slice(&bytes[k..]);
+    match hits(u64::from_le_bytes(tail)) {
+        0 => bytes.len(),
+        h => k + (h.trailing_zeros() / 8) as usize,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_test_flags_exactly_the_first_matching_byte() {
+        let mark = |x: u64| equal(x, b'"') | below(x, 0x20) | non_ascii(x);
+        let slow = |bytes: &[u8], from: usize| {
+            (from..bytes.len())
+                .find(|&k| bytes[k] == b'"' || bytes[k] < 0x20 || bytes[k] >= 0x80)
+                .unwrap_or(bytes.len())
+        };
+        let text = "plain words, then \"a quote\"\tand “curly” ones, a\nline break, \
+                    \u{1}control and the end"
+            .as_bytes();
+        for from in 0..=text.len() {
+            assert_eq!(find(text, from, mark), slow(text, from), "from {from}");
+        }
+        // a match in every position of a word, with matches and non-matches above it
+        for at in 0..8 {
+            for b in [b'"', 0u8, 0x1f, 0x80, 0xff] {
+                let mut w = *b"abcdefgh";
+                w[at] = b;
+                if at < 7 {
+                    w[7] = b'"';
+                }
+                assert_eq!(find(&w, 0, mark), at);
+            }
+        }
+        assert_eq!(find(b"", 0, mark), 0);
+        assert_eq!(find(b"short", 0, mark), 5);
+    }
+}
