@@ -103,6 +103,16 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         .collect();
     // a skeleton keeps the (transliterated) first letter: other words are skipped cheaply
     let firsts: Vec<char> = skeletons.iter().filter_map(|s| s.chars().next()).collect();
+    // and a word within edit distance 3 of a surname is within 3 letters of its length:
+    // (first letter of the skeleton, letters of the lower-case surname) per group
+    let shapes: Vec<(Option<char>, usize)> = skeletons
+        .iter()
+        .zip(&groups)
+        .map(|(sk, g)| {
+            let surname = g.canonical.rsplit(' ').next().unwrap_or("");
+            (sk.chars().next(), surname.to_lowercase().chars().count())
+        })
+        .collect();
     // single-letter transliteration variants and the first letter of their canonical form
     let single: Vec<(char, Option<char>)> = lang
         .transliteration
@@ -151,13 +161,18 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
         }
         // everything below depends on the word alone: decided once per word and article
         let group = *cache.entry(w).or_insert_with(|| {
+            let first = w.chars().next().and_then(first_class);
             if !w.chars().next().is_some_and(char::is_uppercase)
                 || catalogue_words.contains(w)
-                || !w
-                    .chars()
-                    .next()
-                    .and_then(first_class)
-                    .is_some_and(|c| firsts.contains(&c))
+                || !first.is_some_and(|c| firsts.contains(&c))
+            {
+                return None;
+            }
+            // an ASCII word is its own length in lower-case letters
+            if w.is_ascii()
+                && !shapes
+                    .iter()
+                    .any(|&(f, n)| f == first && n.abs_diff(w.len()) <= 3)
             {
                 return None;
             }
@@ -231,7 +246,8 @@ fn name_spellings(
     groups: &[Person],
     claims: &mut [Claim],
 ) {
-    for g in groups {
+    // one written form cannot be spelt two ways
+    for g in groups.iter().filter(|g| g.spellings.len() > 1) {
         let spellings = distinct_spellings(r, g);
         if spellings.len() < 2 {
             continue;
@@ -290,10 +306,14 @@ fn rank_before(m: &TextModel, r: &RuleSet, start: usize) -> Option<String> {
 fn office_near(m: &TextModel, r: &RuleSet, span: (usize, usize)) -> Option<String> {
     use crate::error::floor_char_boundary;
     // only within the mention's own sentence
+    // sentences are in text order and do not overlap
     let sentence = m
         .sentences
-        .iter()
-        .find(|s| s.start <= span.0 && span.0 < s.end.max(s.start + 1));
+        .get(
+            m.sentences
+                .partition_point(|s| s.end.max(s.start + 1) <= span.0),
+        )
+        .filter(|s| s.start <= span.0);
     let (s_start, s_end) = sentence.map_or((0, m.text.len()), |s| (s.start, s.end));
     let from = floor_char_boundary(m.text, span.0.saturating_sub(120).max(s_start));
     let to = floor_char_boundary(m.text, (span.1 + 120).min(s_end).max(span.1));

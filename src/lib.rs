@@ -214,7 +214,8 @@ pub fn analyze_full(
         .find(|p| p.kind == ParaKind::Heading)
         .map(|p| text[p.start..p.end].trim().to_string());
 
-    let mut claims = Vec::new();
+    // a claim per sentence without a detection, one per detection otherwise
+    let mut claims = Vec::with_capacity(m.sentences.len() + linked.len());
     let mut li = 0;
     let mut covered = None;
     for (si, s) in m.sentences.iter().enumerate() {
