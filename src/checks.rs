@@ -12,11 +12,7 @@ use crate::text::{is_word_char, TextModel, TokKind};
 use std::collections::BTreeMap;
 
 fn render(rule: &CompiledFlag, term: &str, source: &str, canonical: &str, count: usize) -> String {
-    rule.message
-        .replace("{term}", term)
-        .replace("{source}", source)
-        .replace("{canonical}", canonical)
-        .replace("{count}", &count.to_string())
+    crate::flags::fill(&rule.message, term, source, canonical, Some(count))
 }
 
 fn flag(rule: &CompiledFlag, message: String, span: (usize, usize)) -> Flag {

@@ -9,24 +9,61 @@ use crate::scan::DocScan;
 use crate::text::TextModel;
 
 fn render(msg: &str, term: &str, source: &str, canonical: &str) -> String {
-    msg.replace("{term}", term)
-        .replace("{source}", source)
-        .replace("{canonical}", canonical)
+    fill(msg, term, source, canonical, None)
+}
+
+/// A flag's message with its placeholders filled in: `{term}`, `{source}`, `{canonical}`,
+/// and `{count}` when one is given; any other brace stays as written. One pass over the
+/// message, so article text put in for one placeholder is never read as another.
+pub(crate) fn fill(
+    msg: &str,
+    term: &str,
+    source: &str,
+    canonical: &str,
+    count: Option<usize>,
+) -> String {
+    let mut number = itoa::Buffer::new();
+    let count = count.map(|n| number.format(n));
+    let mut out = String::with_capacity(msg.len() + term.len() + source.len() + canonical.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let field = [
+            ("{term}", Some(term)),
+            ("{source}", Some(source)),
+            ("{canonical}", Some(canonical)),
+            ("{count}", count),
+        ]
+        .into_iter()
+        .find_map(|(name, value)| Some((name, value?)).filter(|_| rest.starts_with(name)));
+        match field {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Word-list matches of rule number `idx` inside [s, e), in the author's voice.
-pub fn term_matches(
-    scan: &DocScan,
+pub fn term_matches<'s>(
+    scan: &'s DocScan,
     idx: usize,
-    m: &TextModel,
+    m: &'s TextModel,
     s: usize,
     e: usize,
-) -> Vec<(usize, usize)> {
+) -> impl Iterator<Item = (usize, usize)> + 's {
     scan.terms_in(idx, s, e)
         .iter()
         .copied()
-        .filter(|&(a, b)| b <= e && author_voice(m, a))
-        .collect()
+        .filter(move |&(a, b)| b <= e && author_voice(m, a))
 }
 
 /// True when the byte offset is outside every quotation (double or single marks).
@@ -209,9 +246,7 @@ pub fn unattributed_flags(
             }
         }
         if found.is_none() {
-            found = term_matches(scan, idx, m, span.0, span.1)
-                .into_iter()
-                .next();
+            found = term_matches(scan, idx, m, span.0, span.1).next();
         }
         if let Some((a, b)) = found {
             out.push(Flag {
@@ -223,4 +258,25 @@ pub fn unattributed_flags(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn placeholders_are_filled_once_and_other_braces_kept() {
+        let msg = "{canonical} is spelt {count} ways: {term} ({source}) {other} {";
+        assert_eq!(
+            fill(msg, "Baker (1:5), Bakr (3:1)", "Reuters", "Ali Baker", Some(2)),
+            "Ali Baker is spelt 2 ways: Baker (1:5), Bakr (3:1) (Reuters) {other} {"
+        );
+        // without a count the placeholder stays, as it does for word-list flags
+        assert_eq!(fill("{count} {term}", "x", "", "", None), "{count} x");
+        // article text that looks like a placeholder is not filled in again
+        assert_eq!(
+            fill("\"{term}\" from {source}", "{source}", "AP", "", None),
+            "\"{source}\" from AP"
+        );
+    }
 }

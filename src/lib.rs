@@ -90,7 +90,7 @@ fn speculation<'t>(
 ) -> Option<&'t str> {
     for (idx, _) in r.flags.iter().enumerate().filter(|(_, f)| f.affects_score) {
         for &(s, e) in content {
-            if let Some((a, b)) = flags::term_matches(scan, idx, m, s, e).into_iter().next() {
+            if let Some((a, b)) = flags::term_matches(scan, idx, m, s, e).next() {
                 return Some(&m.text[a..b]);
             }
         }
