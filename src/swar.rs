@@ -27,12 +27,22 @@ pub(crate) fn non_ascii(x: u64) -> u64 {
 
 /// The first byte at or after `from` that `hits` flags, or `bytes.len()`. `hits` maps eight
 /// bytes (little-endian) to the high bits of the bytes it is looking for, exact for the
-/// lowest; the last few bytes are tested padded with spaces, so `hits` must not flag a space.
+/// lowest. The last few bytes are read in the eight that end the slice when eight or more
+/// were read before them (bytes passed match nothing, so they flag nothing); fewer than
+/// eight bytes from `from` are padded with spaces, so `hits` must not flag a space.
 #[inline]
 pub(crate) fn find(bytes: &[u8], from: usize, hits: impl Fn(u64) -> u64) -> usize {
+    let load = |at: usize| {
+        u64::from_le_bytes(
+            bytes
+                .get(at..at + 8)
+                .and_then(|c| c.try_into().ok())
+                .unwrap_or([b' '; 8]),
+        )
+    };
     let mut k = from;
-    while let Some(chunk) = bytes.get(k..k + 8) {
-        let h = hits(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+    while k + 8 <= bytes.len() {
+        let h = hits(load(k));
         if h != 0 {
             return k + (h.trailing_zeros() / 8) as usize;
         }
@@ -41,11 +51,19 @@ pub(crate) fn find(bytes: &[u8], from: usize, hits: impl Fn(u64) -> u64) -> usiz
     if k >= bytes.len() {
         return bytes.len();
     }
-    let mut tail = [b' '; 8];
-    tail[..bytes.len() - k].copy_from_slice(&bytes[k..]);
-    match hits(u64::from_le_bytes(tail)) {
+    let (at, x) = if k > from {
+        // the last eight bytes: those before `k` were read above and match nothing
+        let at = bytes.len() - 8;
+        (at, load(at))
+    } else {
+        // fewer than eight bytes from `from`, padded with spaces
+        let mut tail = [b' '; 8];
+        tail[..bytes.len() - k].copy_from_slice(&bytes[k..]);
+        (k, u64::from_le_bytes(tail))
+    };
+    match hits(x) {
         0 => bytes.len(),
-        h => k + (h.trailing_zeros() / 8) as usize,
+        h => at + (h.trailing_zeros() / 8) as usize,
     }
 }
 
@@ -80,5 +98,22 @@ mod tests {
         }
         assert_eq!(find(b"", 0, mark), 0);
         assert_eq!(find(b"short", 0, mark), 5);
+        // every length and start, a match at every place, and none: the short padded slice,
+        // the last eight bytes read over ones already passed, and a whole number of words
+        for len in 0..=20 {
+            for at in (0..len).map(Some).chain([None]) {
+                let mut bytes = vec![b'x'; len];
+                if let Some(at) = at {
+                    bytes[at] = b'"';
+                }
+                for from in 0..=len {
+                    assert_eq!(
+                        find(&bytes, from, mark),
+                        slow(&bytes, from),
+                        "len {len}, match at {at:?}, from {from}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -391,15 +391,14 @@ impl<'a> TextModel<'a> {
         self.push_token(start, end, kind, false);
     }
 
+    #[inline]
     fn push_token(&mut self, start: usize, end: usize, kind: TokKind, plain: bool) {
         let lo_start = self.lower.len() as u32;
-        let mut lo_in_text = false;
-        if kind == TokKind::Word {
+        // a plain word is already lower case: nothing to copy
+        let lo_in_text = kind == TokKind::Word && plain;
+        if kind == TokKind::Word && !plain {
             let w = &self.text[start..end];
-            if plain {
-                // already lower case: nothing to copy
-                lo_in_text = true;
-            } else if w.is_ascii() {
+            if w.is_ascii() {
                 self.lower.push_str(w);
                 let from = lo_start as usize;
                 self.lower[from..].make_ascii_lowercase();
