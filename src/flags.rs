@@ -224,17 +224,17 @@ pub fn unattributed_flags(
     {
         let text = &m.text[span.0..span.1];
         let mut found: Option<(usize, usize)> = None;
-        // a figure: digits in the author's voice
-        // (a byte at a time: a digit is a whole character, and the character before it is an
-        // ASCII letter or digit exactly when the byte before it is)
+        // a figure: digits in the author's voice (a digit is a whole character, and the
+        // character before it is an ASCII letter or digit exactly when the byte before it is)
         let bytes = text.as_bytes();
-        for i in 0..bytes.len() {
+        let mut i = 0;
+        loop {
+            i = crate::swar::find(bytes, i, crate::swar::digit);
+            if i >= bytes.len() {
+                break;
+            }
             let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-            if bytes[i].is_ascii_digit()
-                && at_word_start
-                && author_voice(m, span.0 + i)
-                && !is_year(&text[i..])
-            {
+            if at_word_start && author_voice(m, span.0 + i) && !is_year(&text[i..]) {
                 let end = text[i..]
                     .find(|c: char| {
                         !(c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '%' | '$'))
@@ -244,6 +244,7 @@ pub fn unattributed_flags(
                 found = Some((span.0 + i, span.0 + end));
                 break;
             }
+            i += 1;
         }
         if found.is_none() {
             found = term_matches(scan, idx, m, span.0, span.1).next();

@@ -19,6 +19,13 @@ pub(crate) fn below(x: u64, n: u8) -> u64 {
     x.wrapping_sub(ONES * n as u64) & !x & HIGHS
 }
 
+/// The high bit of each ASCII digit of `x`, exact for the lowest: with 0x30 flipped off, a
+/// byte is below 10 exactly when it was a digit (a space becomes 0x10).
+#[inline]
+pub(crate) fn digit(x: u64) -> u64 {
+    below(x ^ (ONES * 0x30), 10)
+}
+
 /// The high bit of each byte of `x` of 0x80 or above (non-ASCII).
 #[inline]
 pub(crate) fn non_ascii(x: u64) -> u64 {
@@ -96,6 +103,15 @@ mod tests {
                 assert_eq!(find(&w, 0, mark), at);
             }
         }
+        // digits: every byte value, alone and after a digit-free run
+        for b in 0..=255u8 {
+            let bytes = [b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', b'i', b];
+            let want = if b.is_ascii_digit() { 9 } else { 10 };
+            assert_eq!(find(&bytes, 0, digit), want, "byte {b:#x}");
+            assert_eq!(find(&bytes[9..], 0, digit), want - 9, "byte {b:#x} alone");
+        }
+        assert_eq!(find(b"in 2024, 4.5 percent", 0, digit), 3);
+        assert_eq!(find(b"no figures here at all", 0, digit), 22);
         assert_eq!(find(b"", 0, mark), 0);
         assert_eq!(find(b"short", 0, mark), 5);
         // every length and start, a match at every place, and none: the short padded slice,
