@@ -269,7 +269,13 @@ mod tests {
     fn placeholders_are_filled_once_and_other_braces_kept() {
         let msg = "{canonical} is spelt {count} ways: {term} ({source}) {other} {";
         assert_eq!(
-            fill(msg, "Baker (1:5), Bakr (3:1)", "Reuters", "Ali Baker", Some(2)),
+            fill(
+                msg,
+                "Baker (1:5), Bakr (3:1)",
+                "Reuters",
+                "Ali Baker",
+                Some(2)
+            ),
             "Ali Baker is spelt 2 ways: Baker (1:5), Bakr (3:1) (Reuters) {other} {"
         );
         // without a count the placeholder stays, as it does for word-list flags

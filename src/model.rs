@@ -96,7 +96,8 @@ pub struct Content {
 pub struct Factor {
     pub name: &'static str,
     pub value: i32,
-    pub why: String,
+    /// Why the points are given; most reasons are fixed phrases, borrowed, not copied.
+    pub why: std::borrow::Cow<'static, str>,
     /// The scoring.yaml key the points come from, e.g. "directness.paraphrase".
     pub rule: &'static str,
 }

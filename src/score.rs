@@ -7,9 +7,16 @@ use crate::model::{Factor, Level, Strength};
 use crate::rules::schema::{ScoringFile, Status};
 use crate::rules::RuleSet;
 use crate::text::TextModel;
+use std::borrow::Cow;
 
 /// Adds a factor; `rule` is the scoring.yaml key its points come from ("directness.paraphrase").
-fn factor(out: &mut Vec<Factor>, rule: &'static str, value: i32, why: String) {
+/// The reason is only written out for a factor that is kept.
+fn factor(
+    out: &mut Vec<Factor>,
+    rule: &'static str,
+    value: i32,
+    why: impl FnOnce() -> Cow<'static, str>,
+) {
     // the part of the key before its first '.' ("directness" of "directness.paraphrase")
     let name = rule
         .as_bytes()
@@ -20,7 +27,7 @@ fn factor(out: &mut Vec<Factor>, rule: &'static str, value: i32, why: String) {
         out.push(Factor {
             name,
             value,
-            why,
+            why: why(),
             rule,
         });
     }
@@ -58,26 +65,21 @@ fn finish(factors: Vec<Factor>, s: &ScoringFile, attributed: bool) -> Strength {
 /// Adds a factor to a finished strength and recomputes its score and level.
 pub fn adjust(s: &mut Strength, rule: &'static str, value: i32, why: String, r: &RuleSet) {
     let mut factors = std::mem::take(&mut s.factors);
-    factor(&mut factors, rule, value, why);
+    factor(&mut factors, rule, value, || why.into());
     *s = finish(factors, &r.scoring, true);
 }
 
 /// The strength of a claim with no attribution.
 pub fn unattributed(r: &RuleSet) -> Strength {
     let mut f = Vec::new();
-    factor(
-        &mut f,
-        "speaker.none",
-        r.scoring.speaker.none,
-        "no source is given for this claim".into(),
-    );
+    factor(&mut f, "speaker.none", r.scoring.speaker.none, || {
+        "no source is given for this claim".into()
+    });
     finish(f, &r.scoring, false)
 }
 
-fn hop_name(h: &Resolved, m: &TextModel) -> String {
-    h.resolved
-        .clone()
-        .unwrap_or_else(|| m.text[h.span.0..h.span.1].to_string())
+fn hop_name<'x>(h: &'x Resolved, m: &'x TextModel) -> &'x str {
+    h.resolved.as_deref().unwrap_or(&m.text[h.span.0..h.span.1])
 }
 
 /// The strength of an attributed claim. `dated` and `speculative` are facts about the
@@ -90,7 +92,8 @@ pub fn attributed(
     speculative: Option<&str>,
 ) -> Strength {
     let w = &r.scoring;
-    let mut f = Vec::new();
+    // a speaker, a conduit, directness and cue, and a few more: one allocation
+    let mut f = Vec::with_capacity(8);
     let Some(speaker) = l.chain.last() else {
         return unattributed(r);
     };
@@ -152,7 +155,7 @@ pub fn attributed(
             format!("\"{name}\" is not a recognised kind of source"),
         ),
     };
-    factor(&mut f, key, value, why);
+    factor(&mut f, key, value, || why.into());
 
     // conduit: the first hop, when the author relies on an outlet or a class of media
     let first = &l.chain[0];
@@ -192,22 +195,17 @@ pub fn attributed(
                         w.conduit.own_government_unreliable,
                     )
                 };
-                factor(
-                    &mut f,
-                    k,
-                    v,
+                factor(&mut f, k, v, || {
                     format!(
                         "{first_name} ({}) is a state outlet relaying its own government",
                         st.as_str()
-                    ),
-                );
+                    )
+                    .into()
+                });
             } else {
-                factor(
-                    &mut f,
-                    status_key(st),
-                    status_points(st),
-                    format!("{first_name} is rated {}", st.as_str().replace('_', " ")),
-                );
+                factor(&mut f, status_key(st), status_points(st), || {
+                    format!("{first_name} is rated {}", st.as_str().replace('_', " ")).into()
+                });
             }
         }
         (SourceKind::StateMediaClass | SourceKind::GenericMedia, _) if l.chain.len() > 1 => {
@@ -215,28 +213,27 @@ pub fn attributed(
                 &mut f,
                 "conduit.generic_class",
                 w.conduit.generic_class,
-                format!("relayed by \"{first_name}\", a class of media rather than a named outlet"),
+                || {
+                    format!(
+                        "relayed by \"{first_name}\", a class of media rather than a named outlet"
+                    )
+                    .into()
+                },
             );
         }
         (SourceKind::Official | SourceKind::Person | SourceKind::OfficialBody, _)
             if l.chain.len() == 1 && !l.det.venue =>
         {
-            factor(
-                &mut f,
-                "conduit.no_channel",
-                w.conduit.no_channel,
-                "no channel or venue is given for the statement".into(),
-            );
+            factor(&mut f, "conduit.no_channel", w.conduit.no_channel, || {
+                "no channel or venue is given for the statement".into()
+            });
         }
         _ => {}
     }
     if l.det.inherited {
-        factor(
-            &mut f,
-            "conduit.inherited",
-            w.conduit.inherited,
-            "the attribution is carried over from a nearby sentence".into(),
-        );
+        factor(&mut f, "conduit.inherited", w.conduit.inherited, || {
+            "the attribution is carried over from a nearby sentence".into()
+        });
     }
 
     let (dv, dwhy) = match l.det.directness {
@@ -251,7 +248,7 @@ pub fn attributed(
         Directness::Paraphrase => "directness.paraphrase",
         Directness::Summary => "directness.summary",
     };
-    factor(&mut f, dkey, dv, dwhy.into());
+    factor(&mut f, dkey, dv, || dwhy.into());
 
     let cue_text = {
         let (s, e) = (
@@ -261,12 +258,9 @@ pub fn attributed(
         &m.text[s..e]
     };
     let cv = w.cue.get(&l.det.class).copied().unwrap_or(0);
-    factor(
-        &mut f,
-        l.det.class.score_key(),
-        cv,
-        format!("\"{cue_text}\" is a {} cue", l.det.class.as_str()),
-    );
+    factor(&mut f, l.det.class.score_key(), cv, || {
+        format!("\"{cue_text}\" is a {} cue", l.det.class.as_str()).into()
+    });
 
     if l.chain.len() > w.hops.free {
         let extra = (l.chain.len() - w.hops.free) as i32;
@@ -274,24 +268,18 @@ pub fn attributed(
             &mut f,
             "hops.per_extra_hop",
             w.hops.per_extra_hop * extra,
-            format!("{} hops between the author and the speaker", l.chain.len()),
+            || format!("{} hops between the author and the speaker", l.chain.len()).into(),
         );
     }
     if dated {
-        factor(
-            &mut f,
-            "specificity.date",
-            w.specificity.date,
-            "the statement is dated".into(),
-        );
+        factor(&mut f, "specificity.date", w.specificity.date, || {
+            "the statement is dated".into()
+        });
     }
     if l.det.venue {
-        factor(
-            &mut f,
-            "specificity.venue",
-            w.specificity.venue,
-            "the venue or medium is named".into(),
-        );
+        factor(&mut f, "specificity.venue", w.specificity.venue, || {
+            "the venue or medium is named".into()
+        });
     }
     if let Some(v) = l
         .chain
@@ -303,7 +291,7 @@ pub fn attributed(
             &mut f,
             "integrity.garbled_name",
             w.integrity.garbled_name,
-            format!("\"{written}\" is spelt unlike {}", v.1),
+            || format!("\"{written}\" is spelt unlike {}", v.1).into(),
         );
     }
     if let Some(term) = speculative {
@@ -311,7 +299,7 @@ pub fn attributed(
             &mut f,
             "integrity.speculation_in_content",
             w.integrity.speculation_in_content,
-            format!("the paraphrase states speculation (\"{term}\") as fact"),
+            || format!("the paraphrase states speculation (\"{term}\") as fact").into(),
         );
     }
     finish(f, &r.scoring, true)
