@@ -377,6 +377,7 @@ impl<'a> TextModel<'a> {
 
     /// A word token; `plain` when the tokenizer saw only ASCII without upper case, so that
     /// the word is its own lower-case form.
+    #[inline(always)]
     fn push_word(&mut self, start: usize, end: usize, plain: bool) {
         debug_assert_eq!(
             plain,
@@ -384,7 +385,23 @@ impl<'a> TextModel<'a> {
                 .bytes()
                 .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
         );
-        self.push_token(start, end, TokKind::Word, plain);
+        if plain {
+            // most words: their own lower case, so nothing but the token to write
+            let lo = self.lower.len() as u32;
+            let quote = self.quote_at_forward(start).map(|q| q as u32);
+            self.tokens.push(Token {
+                start: start as u32,
+                end: end as u32,
+                kind: TokKind::Word,
+                quote,
+                single: false,
+                lo_in_text: true,
+                lo_start: lo,
+                lo_end: lo,
+            });
+        } else {
+            self.push_token(start, end, TokKind::Word, false);
+        }
     }
 
     fn push(&mut self, start: usize, end: usize, kind: TokKind) {
