@@ -48,38 +48,43 @@ fn place(m: &TextModel, at: usize) -> String {
 }
 
 /// One person's mentions: the catalogue entity or the canonical name they resolve to.
-struct Person {
-    canonical: String,
+struct Person<'x> {
+    canonical: &'x str,
     entity: Option<usize>,
     /// (written surname or name, byte span)
-    spellings: Vec<(String, (usize, usize))>,
+    spellings: Vec<(&'x str, (usize, usize))>,
 }
 
-fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Person> {
+fn people_groups<'x>(
+    m: &'x TextModel,
+    r: &'x RuleSet,
+    people: &'x [NameMention],
+) -> Vec<Person<'x>> {
     let mut groups: Vec<Person> = Vec::new();
     // catalogued people named in the article, by surname, so that an uncatalogued spelling
     // of the same surname ("Massed Pezeshkian") joins the catalogued person
-    let catalogued: BTreeMap<String, String> = people
+    let catalogued: BTreeMap<&str, &str> = people
         .iter()
-        .filter_map(|p| p.entity.map(|e| r.catalogue.entities[e].name.clone()))
-        .map(|n| (n.rsplit(' ').next().unwrap_or("").to_string(), n))
+        .filter_map(|p| p.entity.map(|e| r.catalogue.entities[e].name.as_str()))
+        .map(|n| (n.rsplit(' ').next().unwrap_or(""), n))
         .collect();
     // canonical name -> its group, in order of first mention
     let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
     for p in people {
-        let written = trim_possessive(&m.text[p.start..p.end]).to_string();
+        let written = trim_possessive(&m.text[p.start..p.end]);
         let key: &str = match p.entity {
             Some(e) => &r.catalogue.entities[e].name,
             None => catalogued
-                .get(&p.surname)
-                .map_or(p.full.as_str(), String::as_str),
+                .get(p.surname.as_str())
+                .copied()
+                .unwrap_or(p.full.as_str()),
         };
         match index.get(key) {
             Some(&g) => groups[g].spellings.push((written, (p.start, p.end))),
             None => {
                 index.insert(key, groups.len());
                 groups.push(Person {
-                    canonical: key.to_string(),
+                    canonical: key,
                     entity: p.entity,
                     spellings: vec![(written, (p.start, p.end))],
                 });
@@ -129,7 +134,7 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
             .and_then(|(_, c)| *c);
         Some(mapped.unwrap_or(lower))
     };
-    let mut found: Vec<(usize, String, (usize, usize))> = Vec::new();
+    let mut found: Vec<(usize, &str, (usize, usize))> = Vec::new();
     // each distinct word's group (by skeleton), computed once per article
     let mut cache: rustc_hash::FxHashMap<&str, Option<usize>> = Default::default();
     let max_len = groups
@@ -196,7 +201,7 @@ fn people_groups(m: &TextModel, r: &RuleSet, people: &[NameMention]) -> Vec<Pers
             .iter()
             .any(|(_, s)| s.0 <= at.0 && at.1 <= s.1);
         if !inside {
-            found.push((gi, w.to_string(), at));
+            found.push((gi, w, at));
         }
     }
     for (gi, w, at) in found {
@@ -269,7 +274,7 @@ fn name_spellings(
             .or_else(|| spellings.iter().flat_map(|(_, s)| s.iter()).min())
             .copied()
             .unwrap_or((0, 0));
-        let msg = render(rule, &listed.join(", "), "", &g.canonical, spellings.len());
+        let msg = render(rule, &listed.join(", "), "", g.canonical, spellings.len());
         attach(claims, first_odd.0, flag(rule, msg, first_odd));
     }
 }
@@ -394,7 +399,7 @@ fn title_inconsistency(
                 at,
                 flag(
                     rule,
-                    render(rule, &parts.join("; "), "", &g.canonical, parts.len()),
+                    render(rule, &parts.join("; "), "", g.canonical, parts.len()),
                     (at, end.max(at)),
                 ),
             );
