@@ -129,7 +129,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     /// All attributions in the article, in text order.
     pub fn run(&self) -> Vec<Detection> {
-        let mut out = Vec::new();
+        // about one detection per sentence in news text
+        let mut out = Vec::with_capacity(self.m.sentences.len());
         for (si, s) in self.m.sentences.iter().enumerate() {
             if out.last().is_some_and(|d: &Detection| d.through >= si) {
                 continue;

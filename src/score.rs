@@ -71,7 +71,7 @@ pub fn adjust(s: &mut Strength, rule: &'static str, value: i32, why: String, r: 
 
 /// The strength of a claim with no attribution.
 pub fn unattributed(r: &RuleSet) -> Strength {
-    let mut f = Vec::new();
+    let mut f = Vec::with_capacity(1);
     factor(&mut f, "speaker.none", r.scoring.speaker.none, || {
         "no source is given for this claim".into()
     });

@@ -137,9 +137,10 @@ pub(crate) fn char_at(text: &str, i: usize, end: usize) -> Option<char> {
 
 impl<'a> TextModel<'a> {
     pub fn new(text: &'a str, lang: &Language) -> TextModel<'a> {
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
+        let mut line_starts =
+            Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let mut paragraphs = split_paragraphs(text);
         classify_paragraphs(text, &mut paragraphs, lang);
         let quotes = quotes::find_quotes(text, &paragraphs);
@@ -147,7 +148,8 @@ impl<'a> TextModel<'a> {
             text,
             paragraphs,
             quotes,
-            sentences: Vec::new(),
+            // news sentences run to about 150 bytes
+            sentences: Vec::with_capacity(text.len() / 100 + 4),
             // about one token in five bytes; most words are lower case and not copied
             tokens: Vec::with_capacity(text.len() / 5 + 8),
             lower: String::with_capacity(text.len() / 4),
