@@ -162,9 +162,16 @@ pub struct WordSet {
 }
 
 impl WordSet {
-    #[inline]
+    /// The filter is asked in the caller (a few instructions, and most words stop there);
+    /// only a word that passes it is hashed, out of line.
+    #[inline(always)]
     pub fn contains(&self, w: &str) -> bool {
-        self.filter.may_contain(w) && self.set.contains(w)
+        self.filter.may_contain(w) && self.in_set(w)
+    }
+
+    #[inline(never)]
+    fn in_set(&self, w: &str) -> bool {
+        self.set.contains(w)
     }
 
     pub fn insert(&mut self, w: String) -> bool {
