@@ -421,12 +421,18 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     }
 
     /// If a venue phrase starts at token k, the token after it.
+    #[inline(always)]
     fn venue_at(&self, k: usize, sent: &Range<usize>) -> Option<usize> {
-        // most words start no venue: check the first word before comparing phrases
+        // most words start no venue: their first word is turned away here, without a call
         let first = self.word(k)?;
         if !self.r.cues.venue_filter.may_contain(first) {
             return None;
         }
+        self.venue_from(first, k, sent)
+    }
+
+    #[inline(never)]
+    fn venue_from(&self, first: &str, k: usize, sent: &Range<usize>) -> Option<usize> {
         let starting = self.r.cues.venue_starts.get(first)?;
         starting.iter().find_map(|&i| {
             let v = &self.r.cues.venues[i];
