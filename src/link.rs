@@ -145,17 +145,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             let mut k = s.tokens.start;
             while k < s.tokens.end {
                 let t = &m.tokens[k];
-                let cap = |i: usize| {
-                    m.tokens[i].is_word()
-                        && match m.tok_text(&m.tokens[i]).as_bytes().first() {
-                            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-                            _ => m
-                                .tok_text(&m.tokens[i])
-                                .chars()
-                                .next()
-                                .is_some_and(char::is_uppercase),
-                        }
-                };
+                let cap = |i: usize| capitalised(m, i);
                 if !cap(k) || t.quote.is_some() {
                     k += 1;
                     continue;
@@ -282,6 +272,17 @@ pub fn trim_possessive(w: &str) -> &str {
         w = x;
     }
     w
+}
+
+/// Token `i` is a word starting with a capital letter (one byte tells for ASCII).
+#[inline(always)]
+fn capitalised(m: &TextModel, i: usize) -> bool {
+    let t = &m.tokens[i];
+    t.is_word()
+        && match m.tok_text(t).as_bytes().first() {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => m.tok_text(t).chars().next().is_some_and(char::is_uppercase),
+        }
 }
 
 /// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first

@@ -342,8 +342,9 @@ impl WordLists {
         i.max(from)
     }
 
-    /// The word [i, end): the patterns keyed by it, if any.
-    #[inline]
+    /// The word [i, end): the patterns keyed by it, if any. Most words are turned away by
+    /// the filter here, without a call; the rest are looked up out of line.
+    #[inline(always)]
     fn visit(
         &self,
         text: &str,
@@ -359,11 +360,24 @@ impl WordLists {
         let word = &text.as_bytes()[i..end];
         let lower = |k: usize| word.get(k).map_or(0, u8::to_ascii_lowercase);
         if self.seen.may_contain_parts(lower(0), lower(1), len) {
-            st.key.clear();
-            st.key.extend(word.iter().map(u8::to_ascii_lowercase));
-            if let Some(bucket) = self.by_first.get(st.key.as_slice()) {
-                self.try_candidates(text, i, end, bucket, &mut st.next_free, out);
-            }
+            self.look_up(text, i, end, st, out);
+        }
+    }
+
+    #[inline(never)]
+    fn look_up(
+        &self,
+        text: &str,
+        i: usize,
+        end: usize,
+        st: &mut FindState,
+        out: &mut [Vec<(usize, usize, u32)>],
+    ) {
+        let word = &text.as_bytes()[i..end];
+        st.key.clear();
+        st.key.extend(word.iter().map(u8::to_ascii_lowercase));
+        if let Some(bucket) = self.by_first.get(st.key.as_slice()) {
+            self.try_candidates(text, i, end, bucket, &mut st.next_free, out);
         }
     }
 
