@@ -91,7 +91,7 @@ fn attribution(out: &mut Vec<u8>, a: &Attribution) {
     out.extend_from_slice(b",\"chain\":");
     list(out, &a.chain, source);
     out.extend_from_slice(b",\"directness\":");
-    string(out, a.directness);
+    name(out, a.directness);
     out.extend_from_slice(b",\"inherited\":");
     out.extend_from_slice(if a.inherited { b"true" } else { b"false" });
     out.push(b'}');
@@ -107,7 +107,7 @@ fn source(out: &mut Vec<u8>, s: &Source) {
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"kind\":");
-    string(out, s.kind);
+    name(out, s.kind);
     optional(out, b",\"id\":", s.id.as_deref());
     optional(out, b",\"status\":", s.status);
     optional(out, b",\"variant_of\":", s.variant_of.as_deref());
@@ -119,7 +119,7 @@ fn cue(out: &mut Vec<u8>, c: &Cue) {
     out.extend_from_slice(b",\"text\":");
     string(out, &c.text);
     out.extend_from_slice(b",\"class\":");
-    string(out, c.class);
+    name(out, c.class);
     out.extend_from_slice(b",\"pattern\":");
     string(out, c.pattern);
     out.push(b'}');
@@ -129,7 +129,7 @@ fn strength(out: &mut Vec<u8>, s: &Strength) {
     out.extend_from_slice(b"{\"score\":");
     int(out, s.score);
     out.extend_from_slice(b",\"level\":");
-    string(out, s.level.as_str());
+    name(out, s.level.as_str());
     out.extend_from_slice(b",\"factors\":");
     list(out, &s.factors, factor);
     out.push(b'}');
@@ -137,13 +137,13 @@ fn strength(out: &mut Vec<u8>, s: &Strength) {
 
 fn factor(out: &mut Vec<u8>, f: &Factor) {
     out.extend_from_slice(b"{\"name\":");
-    string(out, f.name);
+    name(out, f.name);
     out.extend_from_slice(b",\"value\":");
     int(out, f.value);
     out.extend_from_slice(b",\"why\":");
     string(out, &f.why);
     out.extend_from_slice(b",\"rule\":");
-    string(out, f.rule);
+    name(out, f.rule);
     out.push(b'}');
 }
 
@@ -151,7 +151,7 @@ fn flag(out: &mut Vec<u8>, f: &Flag) {
     out.extend_from_slice(b"{\"id\":");
     string(out, &f.id);
     out.extend_from_slice(b",\"severity\":");
-    string(out, f.severity);
+    name(out, f.severity);
     out.extend_from_slice(b",\"message\":");
     string(out, &f.message);
     out.extend_from_slice(b",\"span\":");
@@ -267,6 +267,21 @@ fn int(out: &mut Vec<u8>, n: i32) {
 fn escapable(x: u64) -> u64 {
     use crate::swar::{below, equal};
     equal(x, b'"') | equal(x, b'\\') | below(x, 0x20)
+}
+
+/// One of the model's fixed names (a level, a kind, a cue class, a factor and its rule
+/// key, a severity: lower-case identifiers), written without looking for bytes to escape.
+/// The debug assertion holds every name the tests see to that.
+#[inline]
+fn name(out: &mut Vec<u8>, s: &'static str) {
+    debug_assert!(
+        s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'),
+        "{s:?} needs escaping"
+    );
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, and `\u00XX`
