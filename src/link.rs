@@ -633,10 +633,11 @@ pub fn link(
     dets: Vec<Detection>,
 ) -> (Vec<Linked>, Vec<NameMention>) {
     let linker = Linker::new(m, r, scan);
-    let mut earlier: Vec<(usize, Resolved)> = Vec::new();
-    let mut out: Vec<Linked> = Vec::new();
+    let mut earlier: Vec<(usize, Resolved)> = Vec::with_capacity(dets.len());
+    let mut out: Vec<Linked> = Vec::with_capacity(dets.len());
     for det in dets {
-        let mut chain = Vec::new();
+        // the conduits, a listener, the source
+        let mut chain = Vec::with_capacity(det.conduits.len() + 2);
         for c in &det.conduits {
             chain.push(linker.resolve(c, &earlier));
         }

@@ -445,7 +445,8 @@ impl<'a> TextModel<'a> {
 /// a new paragraph and is left out of it. A text without blank lines has one per line.
 fn split_paragraphs(text: &str) -> Vec<Paragraph> {
     let has_blank = text.lines().any(|l| l.trim().is_empty()) && text.lines().nth(1).is_some();
-    let mut out: Vec<Paragraph> = Vec::new();
+    // a paragraph of news runs to a few hundred bytes
+    let mut out: Vec<Paragraph> = Vec::with_capacity(text.len() / 200 + 2);
     let mut cur: Option<(usize, usize, bool)> = None; // start, end, heading
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {

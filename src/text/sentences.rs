@@ -56,7 +56,8 @@ pub fn split(
     quotes: &[Quote],
     lang: &Language,
 ) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    // news sentences run to about 150 bytes
+    let mut out = Vec::with_capacity((end - start) / 100 + 1);
     let mut sent_start = start;
     let seg = &text[start..end];
     // sentence marks are ASCII, so a byte search finds them (UTF-8 never repeats an ASCII
