@@ -437,11 +437,10 @@ fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut
                 .trim()
                 .to_string();
             let lower = phrase.to_lowercase();
-            let has = loaded.terms.iter().any(|t| {
-                lower
-                    .split(|c: char| !c.is_alphanumeric() && c != '-')
-                    .any(|w| w == t)
-            });
+            // the phrase's words are read once, each compared with the loaded terms
+            let has = lower
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .any(|w| loaded.terms.iter().any(|t| w == t));
             let entry = (phrase, (h.start, h.end));
             if has {
                 labelled.push(entry);
