@@ -326,7 +326,9 @@ pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
             .get(b as usize)
             .map_or(&[][..], Vec::as_slice);
         for (variant, canon) in variants {
-            if rest.as_bytes().starts_with(variant.as_bytes()) {
+            // variants are a few bytes: compared in line, not by a call to memcmp
+            let (v, r) = (variant.as_bytes(), rest.as_bytes());
+            if v.len() <= r.len() && v.iter().zip(r).all(|(a, b)| a == b) {
                 canon.chars().for_each(&mut feed);
                 rest = &rest[variant.len()..];
                 continue 'outer;
