@@ -264,8 +264,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 i += 1;
                 continue;
             };
+            // the first word is the key the candidates were found by: the rest are compared
             let matches = |p: &CuePhrase| {
-                p.words.iter().enumerate().all(|(j, w)| {
+                p.words.iter().enumerate().skip(1).all(|(j, w)| {
                     i + j < sent.end
                         && !self.m.tokens[i + j].quoted()
                         && self.word(i + j) == Some(w.as_str())

@@ -94,7 +94,7 @@ pub struct Linker<'m, 'a, 'r> {
 impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
     pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet, scan: &crate::scan::DocScan) -> Self {
         // short aliases ("The Times") count only when the outlet is also named in full
-        let named: std::collections::HashSet<usize> =
+        let named: rustc_hash::FxHashSet<usize> =
             scan.names.iter().filter(|x| !x.3).map(|x| x.2).collect();
         let names: Vec<(usize, usize, usize)> = scan
             .names
