@@ -492,7 +492,7 @@ fn normalise(s: &str) -> (String, usize) {
 
 fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) {
     // words -> (speaker, at) in text order: one lookup per quotation, however long the article
-    let mut seen: rustc_hash::FxHashMap<String, Vec<(String, usize)>> = Default::default();
+    let mut seen: rustc_hash::FxHashMap<String, Vec<(&str, usize)>> = Default::default();
     let mut found = Vec::new();
     for c in claims.iter() {
         let Some(a) = &c.attribution else { continue };
@@ -503,11 +503,7 @@ fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) 
         if count < 5 {
             continue;
         }
-        let speaker = a
-            .source
-            .resolved
-            .clone()
-            .unwrap_or_else(|| a.source.text.clone());
+        let speaker = a.source.resolved.as_deref().unwrap_or(&a.source.text);
         let earlier = seen.entry(words).or_default();
         if let Some((other, at)) = earlier.iter().find(|(s, _)| *s != speaker) {
             found.push((
