@@ -306,8 +306,7 @@ fn rank_before(m: &TextModel, r: &RuleSet, start: usize) -> Option<String> {
 /// "the commander of ...": an office named just before the mention or in an appositive.
 fn office_near(m: &TextModel, r: &RuleSet, span: (usize, usize)) -> Option<String> {
     use crate::error::floor_char_boundary;
-    // only within the mention's own sentence
-    // sentences are in text order and do not overlap
+    // only within the mention's own sentence (sentences are in text order, not overlapping)
     let sentence = m
         .sentences
         .get(

@@ -402,20 +402,20 @@ impl<'a> TextModel<'a> {
                 lo_end: lo,
             });
         } else {
-            self.push_token(start, end, TokKind::Word, false);
+            self.push_token(start, end, TokKind::Word);
         }
     }
 
     fn push(&mut self, start: usize, end: usize, kind: TokKind) {
-        self.push_token(start, end, kind, false);
+        self.push_token(start, end, kind);
     }
 
     #[inline]
-    fn push_token(&mut self, start: usize, end: usize, kind: TokKind, plain: bool) {
+    /// A token on the general path: a word with a capital or a non-ASCII letter (its
+    /// lower-case form is copied), or a mark. Plain words are written by `push_word`.
+    fn push_token(&mut self, start: usize, end: usize, kind: TokKind) {
         let lo_start = self.lower.len() as u32;
-        // a plain word is already lower case: nothing to copy
-        let lo_in_text = kind == TokKind::Word && plain;
-        if kind == TokKind::Word && !plain {
+        if kind == TokKind::Word {
             let w = &self.text[start..end];
             if w.is_ascii() {
                 self.lower.push_str(w);
@@ -434,7 +434,7 @@ impl<'a> TextModel<'a> {
             kind,
             quote,
             single: false,
-            lo_in_text,
+            lo_in_text: false,
             lo_start,
             lo_end: self.lower.len() as u32,
         });
