@@ -53,7 +53,6 @@ pub struct Detection {
     /// The cue as written (token range).
     pub cue: Range<usize>,
     pub class: CueClass,
-    pub lemma: String,
     /// Which sentence frame matched, e.g. "X quoted Y as saying".
     pub pattern: &'static str,
     pub directness: Directness,
@@ -186,7 +185,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             conduits: Vec::new(),
             cue: colon..colon + 1,
             class: CueClass::Neutral,
-            lemma: ":".into(),
             pattern: "X ...: \"...\"",
             directness: Directness::DirectQuote,
             inherited: false,
@@ -1200,7 +1198,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     conduits: Vec::new(),
                     cue: h.at..h.at + h.len,
                     class: h.phrase.class,
-                    lemma: h.phrase.lemma.clone(),
                     pattern: "according to X",
                     directness,
                     inherited: false,
@@ -1267,7 +1264,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             conduits: Vec::new(),
             cue: dash..dash + 1,
             class: CueClass::Neutral,
-            lemma: "\u{2014}".into(),
             pattern: "\"...\" \u{2014} X",
             directness: Directness::DirectQuote,
             inherited: false,
@@ -1315,7 +1311,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 conduits: Vec::new(),
                 cue: last - 1..last,
                 class: CueClass::Distancing,
-                lemma: ent.name.clone(),
                 pattern: "it is believed that ...",
                 inherited: false,
                 venue: false,
@@ -1356,7 +1351,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 conduits: Vec::new(),
                 cue: k..k + 1,
                 class: CueClass::Neutral,
-                lemma: ":".into(),
                 pattern: "X: \"...\"",
                 directness: self.directness(&[content], false),
                 inherited: false,
@@ -1437,7 +1431,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     conduits: vec![outer],
                     cue: h.at..h.at + h.len,
                     class: h.phrase.class,
-                    lemma: h.phrase.lemma.clone(),
                     pattern: if h.phrase.kind == CueKind::QuoteChain {
                         "X quoted Y as saying"
                     } else {
@@ -1474,7 +1467,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                         conduits: vec![outer],
                         cue: h.at..h.at + h.len,
                         class: vh.phrase.class,
-                        lemma: vh.phrase.lemma.clone(),
                         pattern: "X cited Y who said",
                         inherited: false,
                         venue: false,
@@ -1575,7 +1567,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                             conduits: Vec::new(),
                             cue,
                             class: p.class,
-                            lemma: p.lemma.clone(),
                             pattern: "Said X, \"...\"",
                             inherited: false,
                             venue: false,
@@ -1636,7 +1627,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             conduits: Vec::new(),
             cue,
             class: p.class,
-            lemma: p.lemma.clone(),
             pattern: if inverted {
                 "\"...\", said X"
             } else {
@@ -1913,7 +1903,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             conduits: prev.conduits.clone(),
             cue: prev.cue.clone(),
             class: prev.class,
-            lemma: prev.lemma.clone(),
             pattern: "quotation continued",
             directness: Directness::DirectQuote,
             inherited: true,
