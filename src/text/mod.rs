@@ -269,7 +269,6 @@ impl<'a> TextModel<'a> {
         let bytes = text.as_bytes();
         let mut i = start;
         let mut single_open: Option<usize> = None;
-        let single_before = self.tokens.len();
         while i < end {
             let c = match char_at(text, i, end) {
                 Some(c) => c,
@@ -374,7 +373,6 @@ impl<'a> TextModel<'a> {
             self.push(i, i + w, kind);
             i += w;
         }
-        let _ = single_before;
     }
 
     /// A word token; `plain` when the tokenizer saw only ASCII without upper case, so that
@@ -402,18 +400,14 @@ impl<'a> TextModel<'a> {
                 lo_end: lo,
             });
         } else {
-            self.push_token(start, end, TokKind::Word);
+            self.push(start, end, TokKind::Word);
         }
     }
 
-    fn push(&mut self, start: usize, end: usize, kind: TokKind) {
-        self.push_token(start, end, kind);
-    }
-
-    #[inline]
     /// A token on the general path: a word with a capital or a non-ASCII letter (its
     /// lower-case form is copied), or a mark. Plain words are written by `push_word`.
-    fn push_token(&mut self, start: usize, end: usize, kind: TokKind) {
+    #[inline]
+    fn push(&mut self, start: usize, end: usize, kind: TokKind) {
         let lo_start = self.lower.len() as u32;
         if kind == TokKind::Word {
             let w = &self.text[start..end];
