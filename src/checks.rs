@@ -143,20 +143,10 @@ fn people_groups<'x>(
         .max()
         .unwrap_or(0)
         + 4;
-    for t in &m.tokens {
-        if t.kind != TokKind::Word {
-            continue;
-        }
-        let text = m.tok_text(t);
-        // most words are lower-case: one byte tells
-        if text
-            .as_bytes()
-            .first()
-            .is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase())
-        {
-            continue;
-        }
-        let w = trim_possessive(text);
+    // a surname is capitalised: only those words are read
+    for &k in m.capitalised() {
+        let t = &m.tokens[k as usize];
+        let w = trim_possessive(m.tok_text(t));
         if w.len() < 4 || w.len() > max_len {
             continue;
         }

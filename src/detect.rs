@@ -116,7 +116,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     }
 
     fn is_cap(&self, i: usize) -> bool {
-        self.m.tokens[i].is_word() && self.text(i).chars().next().is_some_and(char::is_uppercase)
+        self.m.tokens[i].cap
     }
 
     fn bytes(&self, r: &Range<usize>) -> Bytes {
@@ -293,10 +293,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         }
         // verbs are written in lower case except at the start of a sentence (and in a
         // title-case headline)
-        if i > sent.start
-            && self.text(i).chars().next().is_some_and(char::is_uppercase)
-            && !self.is_title_line(sent)
-        {
+        if i > sent.start && self.m.tokens[i].cap && !self.is_title_line(sent) {
             return false;
         }
         if i > sent.start && p.kind == CueKind::Verb {

@@ -274,15 +274,10 @@ pub fn trim_possessive(w: &str) -> &str {
     w
 }
 
-/// Token `i` is a word starting with a capital letter (one byte tells for ASCII).
+/// Token `i` is a word starting with a capital letter (marked by the tokenizer).
 #[inline(always)]
 fn capitalised(m: &TextModel, i: usize) -> bool {
-    let t = &m.tokens[i];
-    t.is_word()
-        && match m.tok_text(t).as_bytes().first() {
-            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
-            _ => m.tok_text(t).chars().next().is_some_and(char::is_uppercase),
-        }
+    m.tokens[i].cap
 }
 
 /// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first
