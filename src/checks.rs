@@ -458,52 +458,54 @@ fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut
 
 /// The words of a text, lower-cased and joined by single spaces.
 fn normalise(s: &str) -> (String, usize) {
-    use crate::text::ASCII_WORD;
+    use crate::text::{ASCII_WORD, LOWER_OR_DIGIT};
     let bytes = s.as_bytes();
-    // the character at byte `i` and its length, and whether it belongs to a word
-    let at = |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            (ASCII_WORD[b as usize] != 0, 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (is_word_char(c), c.len_utf8())
-        }
-    };
-    let mut out = String::with_capacity(s.len());
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
     let mut words = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let (word, len) = at(i);
-        if !word {
-            i += len;
-            continue;
-        }
-        // a word: read to its end, noting whether it is all ASCII
+        // the ASCII letters and digits of a word, lower-cased as they are copied
         let start = i;
-        let mut ascii = true;
+        let from = out.len() + usize::from(words > 0);
         while i < bytes.len() {
-            let (word, len) = at(i);
-            if !word {
+            let class = ASCII_WORD[bytes[i] as usize];
+            if class == 0 {
                 break;
             }
-            ascii &= len == 1;
-            i += len;
+            if out.len() < from {
+                out.push(b' ');
+            }
+            // upper-case ASCII letters differ from their lower case by one bit
+            out.push(bytes[i] | if class == LOWER_OR_DIGIT { 0 } else { 0x20 });
+            i += 1;
         }
-        if words > 0 {
-            out.push(' ');
+        if i < bytes.len() && bytes[i] >= 0x80 {
+            // a non-ASCII character: in a word, the whole word is lower-cased at once (a
+            // Greek final sigma depends on its place in the word)
+            let c = s[i..].chars().next().unwrap_or(' ');
+            if is_word_char(c) {
+                let mut j = i;
+                while let Some(d) = s[j..].chars().next().filter(|&d| is_word_char(d)) {
+                    j += d.len_utf8();
+                }
+                out.truncate(from.min(out.len()));
+                if out.len() < from {
+                    out.push(b' ');
+                }
+                out.extend_from_slice(s[start..j].to_lowercase().as_bytes());
+                i = j;
+            } else {
+                i += c.len_utf8();
+            }
+        } else if i < bytes.len() {
+            i += 1;
         }
-        words += 1;
-        let w = &s[start..i];
-        if ascii {
-            let from = out.len();
-            out.push_str(w);
-            out[from..].make_ascii_lowercase();
-        } else {
-            out.push_str(&w.to_lowercase());
+        if out.len() > from {
+            words += 1;
         }
     }
-    (out, words)
+    // only whole characters were copied or lower-cased
+    (String::from_utf8(out).unwrap_or_default(), words)
 }
 
 fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) {
@@ -662,6 +664,9 @@ mod tests {
             "Rūḥānī said «ΟΔΟΣ» in Genève; Müller's 2024 plan, 東京 too",
             "don't-stop U.S.-led talks\tand\nnew lines",
             "ends on a word",
+            "CAFÉS and caféS, éLAN x’y ΣΟΦΟΣ-ΛΟΓΟΣ 1,000.5 zZ9 A—B",
+            "É",
+            "a",
         ] {
             assert_eq!(normalise(s), by_split(s), "for {s:?}");
         }

@@ -90,7 +90,7 @@ pub struct TextModel<'a> {
     quote_cursor: usize,
 }
 
-const LOWER_OR_DIGIT: u8 = 1;
+pub(crate) const LOWER_OR_DIGIT: u8 = 1;
 const UPPER: u8 = 2;
 
 /// Class of each byte for the tokenizer's inner loop: an ASCII lower-case letter or digit,
