@@ -141,12 +141,21 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
         }
         // capitalised runs in running text
         let mut words: Vec<usize> = Vec::new();
+        // a run starts at a capitalised word: the tokenizer listed them
+        let caps = m.capitalised();
+        let mut ci = 0;
+        let cap = |i: usize| capitalised(m, i);
         for s in &m.sentences {
             let mut k = s.tokens.start;
-            while k < s.tokens.end {
-                let t = &m.tokens[k];
-                let cap = |i: usize| capitalised(m, i);
-                if !cap(k) || t.quote.is_some() {
+            loop {
+                while ci < caps.len() && (caps[ci] as usize) < k {
+                    ci += 1;
+                }
+                match caps.get(ci) {
+                    Some(&c) if (c as usize) < s.tokens.end => k = c as usize,
+                    _ => break,
+                }
+                if m.tokens[k].quote.is_some() {
                     k += 1;
                     continue;
                 }
