@@ -53,6 +53,58 @@ struct Bucket {
     cands: Vec<Candidate>,
     /// Per candidate, its probe (see [`probe`]).
     probes: Vec<u32>,
+    /// The candidates worth trying after a word, by the two bytes that follow it: for each
+    /// two bytes some candidate's probe names in full, sorted, the candidates (in order)
+    /// whose probe is those bytes or is shorter; `other` holds the shorter ones alone, for
+    /// any other two bytes. "the" keys three dozen patterns, and a word after "the" rules
+    /// out all but a few of them.
+    routes: Vec<(u16, Box<[u32]>)>,
+    other: Box<[u32]>,
+}
+
+impl Bucket {
+    /// Builds `probes`, `routes` and `other` once `cands` is in order; `key` is their first word.
+    fn index(&mut self, key: &[u8]) {
+        self.probes = self
+            .cands
+            .iter()
+            .map(|c| probe(&c.bytes[key.len()..]))
+            .collect();
+        let full = |p: u32| p >> 16 == 0xffff;
+        let short: Vec<u32> = (0..self.probes.len() as u32)
+            .filter(|&k| !full(self.probes[k as usize]))
+            .collect();
+        let mut afters: Vec<u16> = self
+            .probes
+            .iter()
+            .filter(|&&p| full(p))
+            .map(|&p| p as u16)
+            .collect();
+        afters.sort_unstable();
+        afters.dedup();
+        self.routes = afters
+            .into_iter()
+            .map(|after| {
+                let ks: Box<[u32]> = (0..self.probes.len() as u32)
+                    .filter(|&k| {
+                        let p = self.probes[k as usize];
+                        !full(p) || p as u16 == after
+                    })
+                    .collect();
+                (after, ks)
+            })
+            .collect();
+        self.other = short.into();
+    }
+
+    /// The candidates to try before two bytes `after` (lower-cased, as a probe reads them).
+    #[inline]
+    fn route(&self, after: u16) -> &[u32] {
+        match self.routes.binary_search_by_key(&after, |r| r.0) {
+            Ok(i) => &self.routes[i].1,
+            Err(_) => &self.other,
+        }
+    }
 }
 
 /// A pattern's probe: the (up to) two bytes after its first word, lower-cased (" w" of
@@ -255,11 +307,7 @@ impl WordLists {
                     b.pattern,
                 ))
             });
-            bucket.probes = bucket
-                .cands
-                .iter()
-                .map(|c| probe(&c.bytes[key.len()..]))
-                .collect();
+            bucket.index(key);
         }
         w
     }
@@ -397,7 +445,11 @@ impl WordLists {
         let after = bytes.get(end).map_or(0, u8::to_ascii_lowercase) as u32
             | (bytes.get(end + 1).map_or(0, u8::to_ascii_lowercase) as u32) << 8;
         let mut done: Option<u16> = None;
-        for (k, &probe) in bucket.probes.iter().enumerate() {
+        for &k in bucket.route(after as u16) {
+            let k = k as usize;
+            let Some(&probe) = bucket.probes.get(k) else {
+                break;
+            };
             if after & (probe >> 16) != probe & 0xffff {
                 continue;
             }
@@ -637,6 +689,42 @@ mod tests {
         let spans = |l: usize| -> Vec<&str> { out[l].iter().map(|m| &text[m.0..m.1]).collect() };
         assert_eq!(spans(NAMES), vec!["Yahoo!", "AT&T"]);
         assert_eq!(spans(PHRASES), vec!["THE Kremlin", "KREMLIN"]);
+    }
+
+    #[test]
+    fn the_bytes_after_a_word_pick_its_candidates_in_their_order() {
+        // "the" keys patterns with different next words, one-word and one-byte patterns (tried
+        // after any word end) and two lists; each must still find its longest match
+        let w = lists(
+            &["The Hill", "The Hague", "The", "The!"],
+            &[
+                "the white house",
+                "the white house press office",
+                "the whig party",
+                "the",
+                "the hill staff",
+                "the west",
+            ],
+        );
+        let text = "The Hague, the White House press office and The Hill staff; the Whig \
+                    party, THE West, the wh, The! the";
+        let out = found(&w, text);
+        let spans = |l: usize| -> Vec<&str> { out[l].iter().map(|m| &text[m.0..m.1]).collect() };
+        // names keep their case: "The" is not "the"
+        assert_eq!(spans(NAMES), vec!["The Hague", "The Hill", "The!"]);
+        assert_eq!(
+            spans(PHRASES),
+            vec![
+                "The",
+                "the White House press office",
+                "The Hill staff",
+                "the Whig party",
+                "THE West",
+                "the",
+                "The",
+                "the"
+            ]
+        );
     }
 }
 
