@@ -88,6 +88,8 @@ pub struct TextModel<'a> {
     line_starts: Vec<usize>,
     /// Tokenising moves forward through the text: the first quotation not yet passed.
     quote_cursor: usize,
+    /// The offsets [lo, hi) known to lie in the same quotation, or in none, and that answer.
+    quote_known: (usize, usize, Option<usize>),
 }
 
 pub(crate) const LOWER_OR_DIGIT: u8 = 1;
@@ -162,6 +164,7 @@ impl<'a> TextModel<'a> {
             caps: Vec::with_capacity(text.len() / 32 + 8),
             line_starts,
             quote_cursor: 0,
+            quote_known: (0, 0, None),
         };
         for p in 0..model.paragraphs.len() {
             if model.paragraphs[p].kind != ParaKind::Body {
@@ -262,7 +265,18 @@ impl<'a> TextModel<'a> {
     }
 
     /// [`quote_at`](Self::quote_at) for offsets that never decrease (tokenising).
+    #[inline]
     fn quote_at_forward(&mut self, offset: usize) -> Option<usize> {
+        let (lo, hi, answer) = self.quote_known;
+        if lo <= offset && offset < hi {
+            return answer;
+        }
+        self.quote_at_forward_slow(offset)
+    }
+
+    /// Finds the quotation for `offset`, and the offsets after it with the same answer: up
+    /// to the end of the quotation it lies in, or to the start of the next one.
+    fn quote_at_forward_slow(&mut self, offset: usize) -> Option<usize> {
         let qs = &self.quotes;
         let mut i = self.quote_cursor;
         if i > 0 && qs[i - 1].end > offset {
@@ -273,7 +287,13 @@ impl<'a> TextModel<'a> {
             i += 1;
         }
         self.quote_cursor = i;
-        (i < qs.len() && qs[i].start <= offset).then_some(i)
+        // quotation i is the first to end after `offset`, and stays so up to its end
+        self.quote_known = match qs.get(i) {
+            Some(q) if q.start <= offset => (offset, q.end, Some(i)),
+            Some(q) => (offset, q.start, None),
+            None => (offset, usize::MAX, None),
+        };
+        self.quote_known.2
     }
 
     fn tokenize(&mut self, start: usize, end: usize) {
@@ -599,5 +619,22 @@ mod tests {
         {
             assert_eq!(super::is_word_char(c), c.is_alphanumeric(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn each_token_knows_the_quotation_it_lies_in() {
+        let rules = crate::rules::compile::RuleSet::default_rules().unwrap();
+        let text = "\"We will build it,\" the mayor said. \"Not now.\"\"Soon,\" she added, \
+                    and \"later\" too.\n\n\"The first part runs on.\n\n\"And ends here,\" \
+                    said Ana Ruiz. No quotation \"closes";
+        let m = super::TextModel::new(text, &rules.lang);
+        assert!(m.quotes.len() >= 4);
+        let mut inside = 0;
+        for t in &m.tokens {
+            let want = m.quote_at(t.start as usize).map(|q| q as u32);
+            assert_eq!(t.quote, want, "token {:?}", m.tok_text(t));
+            inside += usize::from(t.quote.is_some());
+        }
+        assert!(inside > 10 && inside < m.tokens.len());
     }
 }
