@@ -104,6 +104,19 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             .is_some_and(|t| !t.is_word() && self.text(i) == p)
     }
 
+    /// Does a quotation close (with a mark) inside the tokens `r`?
+    fn closes_quote_in(&self, r: &Range<usize>) -> bool {
+        if r.is_empty() {
+            return false;
+        }
+        let (s, e) = self.bytes(r);
+        let qs = &self.m.quotes;
+        qs[qs.partition_point(|q| q.end <= s)..]
+            .iter()
+            .take_while(|q| q.start < e)
+            .any(|q| q.close_mark.is_some_and(|c| s <= c && c < e))
+    }
+
     /// An abbreviation from language.yaml ("Gen", "U.S") or an initial ("R" in "Paul R. Pillar").
     fn is_abbrev_or_initial(&self, i: usize) -> bool {
         let t = &self.m.tokens[i];
@@ -1227,6 +1240,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     /// '"The most unqualified candidate ever." ― Francisco Herrero': a quotation, a dash and a
     /// name closing the sentence.
     fn dash_quote(&self, si: usize, sent: &Range<usize>, out: &mut Vec<Detection>) {
+        // the dash must follow a closing quotation mark: a sentence without one is passed over
+        if !self.closes_quote_in(sent) {
+            return;
+        }
         let mut end = sent.end;
         while end > sent.start && self.is_punct(end - 1, ".") {
             end -= 1;
@@ -1319,6 +1336,14 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     /// 'Carl Bialik: "One of the biggest lessons ..."': a name, a colon, a quotation (or, in
     /// a headline, a name, a colon and a statement).
     fn colon_quotes(&self, si: usize, sent: &Range<usize>, out: &mut Vec<Detection>) {
+        // a colon is a token of its own: a sentence without one is passed over
+        if sent.len() < 3 {
+            return;
+        }
+        let (s, e) = self.bytes(sent);
+        if memchr::memchr(b':', &self.m.text.as_bytes()[s..e]).is_none() {
+            return;
+        }
         for k in sent.start + 1..sent.end.saturating_sub(1) {
             let t = &self.m.tokens[k];
             let quote_follows = self.m.tokens[k + 1].kind == TokKind::QuoteOpen;
