@@ -1900,6 +1900,14 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     /// speaker's quotation: within the paragraph, or the paragraph before.
     fn inherit(&self, si: usize, out: &[Detection]) -> Option<Detection> {
         let s = &self.m.sentences[si];
+        // most sentences have no quotation in them at all
+        let qs = &self.m.quotes;
+        if qs
+            .get(qs.partition_point(|q| q.end <= s.start))
+            .is_none_or(|q| q.start >= s.end)
+        {
+            return None;
+        }
         let toks = &self.m.tokens[s.tokens.clone()];
         let words = toks.iter().filter(|t| t.is_word()).count();
         let quoted = toks
