@@ -473,16 +473,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             return self.person_result(span, p, has_title);
         }
         // a single capitalised word: a surname met before, or a garbled spelling of one
-        let caps: Vec<usize> = r
-            .clone()
-            .filter(|&k| {
-                m.tokens[k].is_word()
-                    && m.tok_text(&m.tokens[k])
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_uppercase)
-            })
-            .collect();
+        let caps: Vec<usize> = r.clone().filter(|&k| capitalised(m, k)).collect();
         if let Some(&last) = caps.last() {
             let word = m.tok_text(&m.tokens[last]);
             let is_org = caps
