@@ -261,17 +261,14 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         let mut i = sent.start;
         while i < sent.end {
             let t = &self.m.tokens[i];
-            if !t.is_word() || t.quoted() {
+            let cues = &self.r.cues;
+            // most words start no cue: the filter turns them away by the token's own bit
+            if !t.is_word() || t.quoted() || !cues.first_filter.may_contain_bit(t.lo_bit) {
                 i += 1;
                 continue;
             }
             // the longest cue phrase starting here, compared word by word without allocating
-            let cues = &self.r.cues;
-            let Some(candidates) = self
-                .word(i)
-                .filter(|w| cues.first_filter.may_contain(w))
-                .and_then(|w| cues.by_first.get(w))
-            else {
+            let Some(candidates) = self.word(i).and_then(|w| cues.by_first.get(w)) else {
                 i += 1;
                 continue;
             };
@@ -432,12 +429,12 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     /// If a venue phrase starts at token k, the token after it.
     #[inline(always)]
     fn venue_at(&self, k: usize, sent: &Range<usize>) -> Option<usize> {
-        // most words start no venue: their first word is turned away here, without a call
-        let first = self.word(k)?;
-        if !self.r.cues.venue_filter.may_contain(first) {
+        // most words start no venue: turned away here by the token's filter bit, without a call
+        let t = self.m.tokens.get(k)?;
+        if !t.is_word() || !self.r.cues.venue_filter.may_contain_bit(t.lo_bit) {
             return None;
         }
-        self.venue_from(first, k, sent)
+        self.venue_from(self.m.lower(t), k, sent)
     }
 
     #[inline(never)]

@@ -181,13 +181,13 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 // strip leading titles and determiners
                 let mut titled = k > s.tokens.start
                     && m.tokens[k - 1].is_word()
-                    && lang.title_words.contains(m.lower(&m.tokens[k - 1]));
+                    && lang.title_words.contains_lower(m, &m.tokens[k - 1]);
                 // everything up to the last title is description ("Interior Minister Bela Dorn")
                 let mut first = words
                     .iter()
                     .rposition(|&w| {
                         let t = m.tok_text(&m.tokens[w]);
-                        lang.title_words.contains(m.lower(&m.tokens[w]))
+                        lang.title_words.contains_lower(m, &m.tokens[w])
                             || lang.title_words.contains(t.trim_end_matches('.'))
                     })
                     .map_or(0, |i| {
@@ -195,15 +195,15 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                         i + 1
                     });
                 while first < words.len() {
-                    let w = m.tok_text(&m.tokens[words[first]]);
-                    let lw = m.lower(&m.tokens[words[first]]);
-                    if lang.title_words.contains(lw)
+                    let t = &m.tokens[words[first]];
+                    let w = m.tok_text(t);
+                    if lang.title_words.contains_lower(m, t)
                         || lang.title_words.contains(w.trim_end_matches('.'))
                     {
                         titled = true;
                         first += 1;
-                    } else if lang.grammar.articles.contains(lw)
-                        || lang.np_boundaries.contains(lw)
+                    } else if lang.grammar.articles.contains_lower(m, t)
+                        || lang.np_boundaries.contains_lower(m, t)
                         || (lang.time_words.contains(w)
                             && !(w.len() <= 4
                                 && m.tokens.get(words[first] + 1).is_some_and(|n| n.is_word())))

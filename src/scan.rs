@@ -143,11 +143,19 @@ pub struct WordLists {
 }
 
 const SEEN_BITS: usize = 1 << 16;
+// a filter bit fits the `u16` a token keeps it in
+const _: () = assert!(SEEN_BITS <= 1 << 16);
 
 /// The filter bit of a (lower-cased) first word.
 #[inline]
 fn seen_bit(b0: u8, b1: u8, len: usize) -> usize {
     (((b0 as usize) << 9) ^ ((b1 as usize) << 4) ^ len) & (SEEN_BITS - 1)
+}
+
+/// The bit of a word in every [`WordFilter`]: the tokenizer computes it once per token.
+#[inline]
+pub fn filter_bit(w: &[u8]) -> u16 {
+    WordFilter::bit(w) as u16
 }
 
 /// A quick "certainly not in the set" test for words, from their first two bytes and their
@@ -196,6 +204,12 @@ impl WordFilter {
         )
     }
 
+    /// [`may_contain`](Self::may_contain) for a word whose [`filter_bit`] is known.
+    #[inline]
+    pub fn may_contain_bit(&self, bit: u16) -> bool {
+        self.bits[bit as usize / 64] & (1 << (bit % 64)) != 0
+    }
+
     /// False only when `w` (exactly as given) is in no word the filter was built from.
     #[inline]
     pub fn may_contain(&self, w: &str) -> bool {
@@ -219,6 +233,13 @@ impl WordSet {
     #[inline(always)]
     pub fn contains(&self, w: &str) -> bool {
         self.filter.may_contain(w) && self.in_set(w)
+    }
+
+    /// Is the lower-case form of word token `t` in the set? The filter reads the bit the
+    /// tokenizer kept, so most words are turned away without reading them.
+    #[inline(always)]
+    pub fn contains_lower(&self, m: &TextModel, t: &crate::text::Token) -> bool {
+        self.filter.may_contain_bit(t.lo_bit) && self.in_set(m.lower(t))
     }
 
     #[inline(never)]

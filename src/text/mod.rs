@@ -46,6 +46,9 @@ pub struct Token {
     pub cap: bool,
     /// The lower-case form is the token's own text (no upper-case letter in it).
     lo_in_text: bool,
+    /// The word filters' bit for the lower-case form ([`crate::scan::filter_bit`]): a
+    /// lookup of the word in a lower-case list can be turned away without reading it.
+    pub lo_bit: u16,
     lo_start: u32,
     lo_end: u32,
 }
@@ -429,6 +432,7 @@ impl<'a> TextModel<'a> {
                 single: false,
                 cap: false,
                 lo_in_text: true,
+                lo_bit: crate::scan::filter_bit(&self.text.as_bytes()[start..end]),
                 lo_start: lo,
                 lo_end: lo,
             });
@@ -471,6 +475,7 @@ impl<'a> TextModel<'a> {
             single: false,
             cap,
             lo_in_text: false,
+            lo_bit: crate::scan::filter_bit(&self.lower.as_bytes()[lo_start as usize..]),
             lo_start,
             lo_end: self.lower.len() as u32,
         });
@@ -618,6 +623,23 @@ mod tests {
             .filter_map(char::from_u32)
         {
             assert_eq!(super::is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn each_word_keeps_the_filter_bit_of_its_lower_case_form() {
+        let rules = crate::rules::compile::RuleSet::default_rules().unwrap();
+        let text = "The U.S. Ambassador, Élodie Müller, said “don’t” to ΟΔΟΣ in 2024: a, b.";
+        let m = super::TextModel::new(text, &rules.lang);
+        let words: Vec<_> = m.tokens.iter().filter(|t| t.is_word()).collect();
+        assert!(words.len() >= 12);
+        for t in words {
+            let lower = m.lower(t);
+            assert_eq!(
+                t.lo_bit,
+                crate::scan::filter_bit(lower.as_bytes()),
+                "{lower:?}"
+            );
         }
     }
 
