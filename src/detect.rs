@@ -110,10 +110,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             return false;
         }
         let (s, e) = self.bytes(r);
-        let qs = &self.m.quotes;
-        qs[qs.partition_point(|q| q.end <= s)..]
+        self.m
+            .quotes_overlapping(s, e)
             .iter()
-            .take_while(|q| q.start < e)
             .any(|q| q.close_mark.is_some_and(|c| s <= c && c < e))
     }
 
@@ -1898,11 +1897,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn inherit(&self, si: usize, out: &[Detection]) -> Option<Detection> {
         let s = &self.m.sentences[si];
         // most sentences have no quotation in them at all
-        let qs = &self.m.quotes;
-        if qs
-            .get(qs.partition_point(|q| q.end <= s.start))
-            .is_none_or(|q| q.start >= s.end)
-        {
+        if self.m.quotes_overlapping(s.start, s.end).is_empty() {
             return None;
         }
         let toks = &self.m.tokens[s.tokens.clone()];

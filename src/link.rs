@@ -144,7 +144,6 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
         // a run starts at a capitalised word: the tokenizer listed them
         let caps = m.capitalised();
         let mut ci = 0;
-        let cap = |i: usize| capitalised(m, i);
         for s in &m.sentences {
             let mut k = s.tokens.start;
             loop {
@@ -162,7 +161,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 let mut j = k;
                 words.clear();
                 while j < s.tokens.end {
-                    if cap(j) {
+                    if m.tokens[j].cap {
                         words.push(j);
                         j += 1;
                     } else if m.tokens[j].kind == TokKind::Punct
@@ -281,12 +280,6 @@ pub fn trim_possessive(w: &str) -> &str {
         w = x;
     }
     w
-}
-
-/// Token `i` is a word starting with a capital letter (marked by the tokenizer).
-#[inline(always)]
-fn capitalised(m: &TextModel, i: usize) -> bool {
-    m.tokens[i].cap
 }
 
 /// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first
@@ -473,7 +466,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             return self.person_result(span, p, has_title);
         }
         // a single capitalised word: a surname met before, or a garbled spelling of one
-        let caps: Vec<usize> = r.clone().filter(|&k| capitalised(m, k)).collect();
+        let caps: Vec<usize> = r.clone().filter(|&k| m.tokens[k].cap).collect();
         if let Some(&last) = caps.last() {
             let word = m.tok_text(&m.tokens[last]);
             let is_org = caps

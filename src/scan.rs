@@ -191,8 +191,7 @@ impl WordFilter {
     /// [`may_contain`](Self::may_contain) from a word's first two bytes and its length.
     #[inline]
     fn may_contain_parts(&self, b0: u8, b1: u8, len: usize) -> bool {
-        let bit = seen_bit(b0, b1, len);
-        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+        self.has(seen_bit(b0, b1, len))
     }
 
     #[inline]
@@ -204,17 +203,21 @@ impl WordFilter {
         )
     }
 
+    #[inline]
+    fn has(&self, bit: usize) -> bool {
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
     /// [`may_contain`](Self::may_contain) for a word whose [`filter_bit`] is known.
     #[inline]
     pub fn may_contain_bit(&self, bit: u16) -> bool {
-        self.bits[bit as usize / 64] & (1 << (bit % 64)) != 0
+        self.has(bit as usize)
     }
 
     /// False only when `w` (exactly as given) is in no word the filter was built from.
     #[inline]
     pub fn may_contain(&self, w: &str) -> bool {
-        let bit = Self::bit(w.as_bytes());
-        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+        self.has(Self::bit(w.as_bytes()))
     }
 }
 

@@ -267,6 +267,13 @@ impl<'a> TextModel<'a> {
         (i < self.quotes.len() && self.quotes[i].start <= offset).then_some(i)
     }
 
+    /// The quotations overlapping the bytes [start, end), in text order.
+    pub fn quotes_overlapping(&self, start: usize, end: usize) -> &[Quote] {
+        let from = self.quotes.partition_point(|q| q.end <= start);
+        let to = from + self.quotes[from..].partition_point(|q| q.start < end);
+        &self.quotes[from..to]
+    }
+
     /// [`quote_at`](Self::quote_at) for offsets that never decrease (tokenising).
     #[inline]
     fn quote_at_forward(&mut self, offset: usize) -> Option<usize> {
@@ -658,5 +665,18 @@ mod tests {
             inside += usize::from(t.quote.is_some());
         }
         assert!(inside > 10 && inside < m.tokens.len());
+        // the quotations overlapping a range are those a filter over all of them finds
+        for s in (0..text.len()).step_by(7) {
+            for e in (s..=text.len()).step_by(11) {
+                let want: Vec<usize> = m
+                    .quotes
+                    .iter()
+                    .filter(|q| q.start < e && q.end > s)
+                    .map(|q| q.start)
+                    .collect();
+                let got: Vec<usize> = m.quotes_overlapping(s, e).iter().map(|q| q.start).collect();
+                assert_eq!(got, want, "[{s}, {e})");
+            }
+        }
     }
 }
