@@ -3,7 +3,7 @@
 //! quotation given to two speakers, reliance on a single source, and the risk of each claim.
 //! Every threshold, list and message is in the rule set.
 
-use crate::link::{skeleton, trim_possessive, NameMention};
+use crate::link::{last_word, skeleton, skeleton_into, trim_possessive, NameMention};
 use crate::model::{Claim, Flag, Reliance, Span};
 use crate::rules::compile::CompiledFlag;
 use crate::rules::schema::Check;
@@ -50,7 +50,6 @@ fn place(m: &TextModel, at: usize) -> String {
 /// One person's mentions: the catalogue entity or the canonical name they resolve to.
 struct Person<'x> {
     canonical: &'x str,
-    entity: Option<usize>,
     /// (written surname or name, byte span)
     spellings: Vec<(&'x str, (usize, usize))>,
 }
@@ -66,7 +65,7 @@ fn people_groups<'x>(
     let catalogued: BTreeMap<&str, &str> = people
         .iter()
         .filter_map(|p| p.entity.map(|e| r.catalogue.entities[e].name.as_str()))
-        .map(|n| (n.rsplit(' ').next().unwrap_or(""), n))
+        .map(|n| (last_word(n), n))
         .collect();
     // canonical name -> its group, in order of first mention
     let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
@@ -85,7 +84,6 @@ fn people_groups<'x>(
                 index.insert(key, groups.len());
                 groups.push(Person {
                     canonical: key,
-                    entity: p.entity,
                     spellings: vec![(written, (p.start, p.end))],
                 });
             }
@@ -100,7 +98,7 @@ fn people_groups<'x>(
     // each group's surname skeleton, computed once
     let skeletons: Vec<String> = groups
         .iter()
-        .map(|g| skeleton(lang, g.canonical.rsplit(' ').next().unwrap_or("")))
+        .map(|g| skeleton(lang, last_word(g.canonical)))
         .collect();
     // a skeleton keeps the (transliterated) first letter: other words are skipped cheaply
     let firsts: Vec<char> = skeletons.iter().filter_map(|s| s.chars().next()).collect();
@@ -110,8 +108,11 @@ fn people_groups<'x>(
         .iter()
         .zip(&groups)
         .map(|(sk, g)| {
-            let surname = g.canonical.rsplit(' ').next().unwrap_or("");
-            (sk.chars().next(), surname.to_lowercase().chars().count())
+            let surname = last_word(g.canonical);
+            (
+                sk.chars().next(),
+                surname.chars().map(|c| c.to_lowercase().count()).sum(),
+            )
         })
         .collect();
     // single-letter transliteration variants and the first letter of their canonical form
@@ -137,9 +138,10 @@ fn people_groups<'x>(
     let mut found: Vec<(usize, &str, (usize, usize))> = Vec::new();
     // each distinct word's group (by skeleton), computed once per article
     let mut cache: rustc_hash::FxHashMap<&str, Option<usize>> = Default::default();
+    let mut sk = String::new();
     let max_len = groups
         .iter()
-        .map(|g| g.canonical.rsplit(' ').next().unwrap_or("").len())
+        .map(|g| last_word(g.canonical).len())
         .max()
         .unwrap_or(0)
         + 4;
@@ -167,17 +169,14 @@ fn people_groups<'x>(
             {
                 return None;
             }
-            let sk = skeleton(lang, w);
+            skeleton_into(lang, w, &mut sk);
             let gi = skeletons
                 .iter()
                 .position(|x| *x == sk && sk.chars().count() >= 3)?;
             // a new spelling of the group's surname, close enough to it
             let g = &groups[gi];
-            let surname = g.canonical.rsplit(' ').next().unwrap_or("");
-            let known = surname == w
-                || g.spellings
-                    .iter()
-                    .any(|(s, _)| s.rsplit(' ').next() == Some(w));
+            let surname = last_word(g.canonical);
+            let known = surname == w || g.spellings.iter().any(|(s, _)| last_word(s) == w);
             let close =
                 || crate::rules::keys::distance(&surname.to_lowercase(), &w.to_lowercase()) <= 3;
             (!known && close()).then_some(gi)
@@ -201,19 +200,13 @@ fn people_groups<'x>(
 }
 
 /// The distinct ways a person is written, comparing surnames, and first names when given.
-fn distinct_spellings(r: &RuleSet, g: &Person) -> Vec<(String, Vec<(usize, usize)>)> {
+fn distinct_spellings(g: &Person) -> Vec<(String, Vec<(usize, usize)>)> {
     let canonical_first: Option<&str> = g
         .canonical
         .split(' ')
         .next()
         .filter(|_| g.canonical.contains(' '));
-    let canonical_last = g.canonical.rsplit(' ').next().unwrap_or("");
-    let aliases: Vec<&str> = g
-        .entity
-        .map(|e| r.catalogue.entities[e].name.as_str())
-        .into_iter()
-        .collect();
-    let _ = aliases;
+    let canonical_last = last_word(g.canonical);
     let mut by: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for (written, span) in &g.spellings {
         let words: Vec<&str> = written.split_whitespace().collect();
@@ -230,16 +223,10 @@ fn distinct_spellings(r: &RuleSet, g: &Person) -> Vec<(String, Vec<(usize, usize
     by.into_iter().collect()
 }
 
-fn name_spellings(
-    m: &TextModel,
-    r: &RuleSet,
-    rule: &CompiledFlag,
-    groups: &[Person],
-    claims: &mut [Claim],
-) {
+fn name_spellings(m: &TextModel, rule: &CompiledFlag, groups: &[Person], claims: &mut [Claim]) {
     // one written form cannot be spelt two ways
     for g in groups.iter().filter(|g| g.spellings.len() > 1) {
-        let spellings = distinct_spellings(r, g);
+        let spellings = distinct_spellings(g);
         if spellings.len() < 2 {
             continue;
         }
@@ -627,7 +614,7 @@ pub fn run(
     let rel = reliance(claims);
     for rule in &r.flags {
         match rule.check {
-            Some(Check::NameSpellings) => name_spellings(m, r, rule, &groups, claims),
+            Some(Check::NameSpellings) => name_spellings(m, rule, &groups, claims),
             Some(Check::TitleInconsistency) => title_inconsistency(m, r, rule, &groups, claims),
             Some(Check::LabelAsymmetry) => label_asymmetry(m, r, rule, claims),
             Some(Check::QuoteTwoSpeakers) => quote_two_speakers(m, rule, claims),

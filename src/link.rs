@@ -134,7 +134,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     end: e,
                     entity: Some(en),
                     full: ent.name.clone(),
-                    surname: ent.name.rsplit(' ').next().unwrap_or("").to_string(),
+                    surname: last_word(&ent.name).to_string(),
                     titled: ent.role.is_some(),
                 });
             }
@@ -269,6 +269,15 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
     }
 }
 
+/// The last space-separated word of a name (all of it when it has no space): what
+/// `rsplit(' ').next()` gives, by a byte loop that suits names a few words long.
+pub fn last_word(name: &str) -> &str {
+    match name.bytes().rposition(|b| b == b' ') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
 /// A word without its possessive ending: "Baker’s" and "Baker's" give "Baker". Repeated
 /// endings are all removed, as `trim_end_matches` would, without building a string searcher.
 pub fn trim_possessive(w: &str) -> &str {
@@ -285,14 +294,30 @@ pub fn trim_possessive(w: &str) -> &str {
 /// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first
 /// letter, repeats squeezed (Bagheri, Baqeri and Baker all give "bkr").
 pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
+    let mut out = String::new();
+    skeleton_into(lang, name, &mut out);
+    out
+}
+
+/// [`skeleton`] written into `out` (cleared first), so that a caller comparing many words
+/// reuses one buffer. A short ASCII name is lower-cased on the stack.
+pub fn skeleton_into(lang: &crate::rules::compile::Language, name: &str, out: &mut String) {
+    out.clear();
+    let mut stack = [0u8; 48];
     // accents and other scripts folded to ASCII first (Rouhani ~ Rūḥānī, Müller ~ Muller)
     let folded: String;
     let lower: &str = if name.is_ascii() {
-        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        if !name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name
+        } else if name.len() <= stack.len() {
+            let buf = &mut stack[..name.len()];
+            buf.copy_from_slice(name.as_bytes());
+            buf.make_ascii_lowercase();
+            // ASCII in, ASCII out: always valid
+            std::str::from_utf8(buf).unwrap_or_default()
+        } else {
             folded = name.to_ascii_lowercase();
             &folded
-        } else {
-            name
         }
     } else {
         folded = deunicode::deunicode(name).to_lowercase();
@@ -301,7 +326,7 @@ pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
     // transliterate and build the consonant skeleton in one pass: each letter of the
     // transliterated name is dropped after the first when it is a vowel, h or not a letter,
     // and when it repeats the letter last kept
-    let mut out = String::with_capacity(lower.len());
+    out.reserve(lower.len());
     let mut seen = 0usize;
     let mut last: Option<char> = None;
     let mut feed = |c: char| {
@@ -335,7 +360,6 @@ pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
         feed(c);
         rest = &rest[c.len_utf8()..];
     }
-    out
 }
 
 impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {

@@ -492,12 +492,13 @@ impl<'a> TextModel<'a> {
 /// Paragraphs: runs of non-blank lines. A Markdown block marker (#, -, *, +, >, "1.") starts
 /// a new paragraph and is left out of it. A text without blank lines has one per line.
 fn split_paragraphs(text: &str) -> Vec<Paragraph> {
-    let has_blank = text.lines().any(|l| l.trim().is_empty()) && text.lines().nth(1).is_some();
+    let has_blank = lines_inclusive(text).any(|l| l.trim().is_empty())
+        && lines_inclusive(text).nth(1).is_some();
     // a paragraph of news runs to a few hundred bytes
     let mut out: Vec<Paragraph> = Vec::with_capacity(text.len() / 200 + 2);
     let mut cur: Option<(usize, usize, bool)> = None; // start, end, heading
     let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
+    for raw in lines_inclusive(text) {
         let line_start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -556,6 +557,21 @@ fn split_paragraphs(text: &str) -> Vec<Paragraph> {
     }
     out.retain(|p| p.end > p.start);
     out
+}
+
+/// The lines of `text` with their line feeds, as `split_inclusive('\n')` gives them, found
+/// with the memchr crate's vectorised search (news paragraphs are often one long line).
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let n = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+        let (line, tail) = rest.split_at(n);
+        rest = tail;
+        Some(line)
+    })
 }
 
 fn para(start: usize, end: usize, heading: bool) -> Paragraph {
@@ -622,6 +638,23 @@ fn classify_paragraphs(text: &str, paras: &mut [Paragraph], lang: &Language) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_are_split_as_split_inclusive_splits_them() {
+        for text in [
+            "",
+            "\n",
+            "one line",
+            "one\ntwo\n",
+            "one\r\n\r\ntwo",
+            "\n\nHeadline\n\nA paragraph that runs on.\nAnd on.",
+            "ends with two\n\n",
+        ] {
+            let ours: Vec<&str> = super::lines_inclusive(text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "for {text:?}");
+        }
+    }
+
     #[test]
     fn word_chars_are_exactly_the_letters_and_digits() {
         // every character of the Basic Multilingual Plane, and some beyond it
