@@ -181,7 +181,7 @@ pub fn attribution_flags(r: &RuleSet, m: &TextModel, l: &Linked) -> Vec<Flag> {
                     let src_sentence = m.sentences.partition_point(|s| s.end <= speaker.span.0);
                     let distance = l.det.sentence.saturating_sub(src_sentence);
                     if distance > rule.limit.unwrap_or(3) {
-                        push(&distance.to_string(), "", speaker.span);
+                        push(itoa::Buffer::new().format(distance), "", speaker.span);
                     }
                 }
             }
@@ -253,7 +253,12 @@ pub fn unattributed_flags(
             out.push(Flag {
                 id: rule.id.clone(),
                 severity: rule.severity.as_str(),
-                message: render(&rule.message, &format!("\"{}\"", &m.text[a..b]), "", ""),
+                message: render(
+                    &rule.message,
+                    &crate::score::cat(&["\"", &m.text[a..b], "\""]),
+                    "",
+                    "",
+                ),
                 span: Span { start: a, end: b },
             });
         }

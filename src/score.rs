@@ -33,6 +33,16 @@ fn factor(
     }
 }
 
+/// The pieces joined into one string of exactly their length: the reasons are plain
+/// concatenations, which need none of `format!`'s machinery.
+pub(crate) fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
 pub fn level_of(score: i32, s: &ScoringFile) -> Level {
     let l = &s.levels;
     if score >= l.strong {
@@ -98,64 +108,65 @@ pub fn attributed(
         return unattributed(r);
     };
     let name = hop_name(speaker, m);
-    let (key, value, why) = match speaker.kind {
+    let (key, value, pre, post) = match speaker.kind {
         SourceKind::Official => (
             "speaker.person_with_role",
             w.speaker.person_with_role,
-            format!("{name} is a named person with a role"),
+            "",
+            " is a named person with a role",
         ),
-        SourceKind::Person => (
-            "speaker.person",
-            w.speaker.person,
-            format!("{name} is a named person"),
-        ),
+        SourceKind::Person => ("speaker.person", w.speaker.person, "", " is a named person"),
         SourceKind::OfficialBody => (
             "speaker.official_body",
             w.speaker.official_body,
-            format!("{name} is a named official body"),
+            "",
+            " is a named official body",
         ),
         SourceKind::Document => (
             "speaker.document",
             w.speaker.document,
-            format!("\"{name}\" is a document, poll or study"),
+            "\"",
+            "\" is a document, poll or study",
         ),
-        SourceKind::Outlet(_) => (
-            "speaker.outlet",
-            w.speaker.outlet,
-            format!("{name}'s own reporting"),
-        ),
+        SourceKind::Outlet(_) => ("speaker.outlet", w.speaker.outlet, "", "'s own reporting"),
         SourceKind::AnonymousSpecific => (
             "speaker.anonymous_specific",
             w.speaker.anonymous_specific,
-            format!("\"{name}\" is anonymous, with some detail"),
+            "\"",
+            "\" is anonymous, with some detail",
         ),
         SourceKind::Anonymous => (
             "speaker.anonymous",
             w.speaker.anonymous,
-            format!("\"{name}\" is a vague anonymous source"),
+            "\"",
+            "\" is a vague anonymous source",
         ),
         SourceKind::StateMediaClass | SourceKind::GenericMedia => (
             "speaker.generic_media",
             w.speaker.generic_media,
-            format!("\"{name}\" is a class of media, not a named outlet"),
+            "\"",
+            "\" is a class of media, not a named outlet",
         ),
         SourceKind::Weasel => (
             "speaker.weasel",
             w.speaker.weasel,
-            format!("\"{name}\" hides who holds the view"),
+            "\"",
+            "\" hides who holds the view",
         ),
         SourceKind::Pronoun => (
             "speaker.pronoun",
             w.speaker.pronoun,
-            format!("\"{name}\" could not be resolved to a name"),
+            "\"",
+            "\" could not be resolved to a name",
         ),
         SourceKind::Group | SourceKind::Unknown => (
             "speaker.unknown",
             w.speaker.unknown,
-            format!("\"{name}\" is not a recognised kind of source"),
+            "\"",
+            "\" is not a recognised kind of source",
         ),
     };
-    factor(&mut f, key, value, || why.into());
+    factor(&mut f, key, value, || cat(&[pre, name, post]).into());
 
     // conduit: the first hop, when the author relies on an outlet or a class of media
     let first = &l.chain[0];
@@ -196,15 +207,21 @@ pub fn attributed(
                     )
                 };
                 factor(&mut f, k, v, || {
-                    format!(
-                        "{first_name} ({}) is a state outlet relaying its own government",
-                        st.as_str()
-                    )
+                    cat(&[
+                        first_name,
+                        " (",
+                        st.as_str(),
+                        ") is a state outlet relaying its own government",
+                    ])
                     .into()
                 });
             } else {
                 factor(&mut f, status_key(st), status_points(st), || {
-                    format!("{first_name} is rated {}", st.as_str().replace('_', " ")).into()
+                    // sized for the status, which is then written with spaces for underscores
+                    let mut why = cat(&[first_name, " is rated ", st.as_str()]);
+                    why.truncate(why.len() - st.as_str().len());
+                    why.extend(st.as_str().chars().map(|c| if c == '_' { ' ' } else { c }));
+                    why.into()
                 });
             }
         }
@@ -214,9 +231,11 @@ pub fn attributed(
                 "conduit.generic_class",
                 w.conduit.generic_class,
                 || {
-                    format!(
-                        "relayed by \"{first_name}\", a class of media rather than a named outlet"
-                    )
+                    cat(&[
+                        "relayed by \"",
+                        first_name,
+                        "\", a class of media rather than a named outlet",
+                    ])
                     .into()
                 },
             );
@@ -259,7 +278,7 @@ pub fn attributed(
     };
     let cv = w.cue.get(&l.det.class).copied().unwrap_or(0);
     factor(&mut f, l.det.class.score_key(), cv, || {
-        format!("\"{cue_text}\" is a {} cue", l.det.class.as_str()).into()
+        cat(&["\"", cue_text, "\" is a ", l.det.class.as_str(), " cue"]).into()
     });
 
     if l.chain.len() > w.hops.free {
@@ -268,7 +287,14 @@ pub fn attributed(
             &mut f,
             "hops.per_extra_hop",
             w.hops.per_extra_hop * extra,
-            || format!("{} hops between the author and the speaker", l.chain.len()).into(),
+            || {
+                let mut n = itoa::Buffer::new();
+                cat(&[
+                    n.format(l.chain.len()),
+                    " hops between the author and the speaker",
+                ])
+                .into()
+            },
         );
     }
     if dated {
@@ -291,7 +317,7 @@ pub fn attributed(
             &mut f,
             "integrity.garbled_name",
             w.integrity.garbled_name,
-            || format!("\"{written}\" is spelt unlike {}", v.1).into(),
+            || cat(&["\"", written, "\" is spelt unlike ", v.1]).into(),
         );
     }
     if let Some(term) = speculative {
@@ -299,7 +325,7 @@ pub fn attributed(
             &mut f,
             "integrity.speculation_in_content",
             w.integrity.speculation_in_content,
-            || format!("the paraphrase states speculation (\"{term}\") as fact").into(),
+            || cat(&["the paraphrase states speculation (\"", term, "\") as fact"]).into(),
         );
     }
     finish(f, &r.scoring, true)
