@@ -495,33 +495,127 @@ fn normalise(s: &str) -> (String, usize) {
     (String::from_utf8(out).unwrap_or_default(), words)
 }
 
+/// One step of [`normalise_hash`]: eight bytes (or a word's length) into the hash.
+#[inline(always)]
+fn hash_step(hash: u64, chunk: u64) -> u64 {
+    (hash.rotate_left(26) ^ chunk).wrapping_mul(0xf135_7aea_2e62_a9c5)
+}
+
+/// A lower-cased word into the hash, eight bytes at a time, then its length. `or` is ORed
+/// into each byte: 0x20 lower-cases a word of ASCII letters and digits (a digit has the
+/// bit already), 0 leaves a lower-cased word as it is.
+#[inline(always)]
+fn hash_word(mut hash: u64, all: &[u8], start: usize, end: usize, or: u8) -> u64 {
+    let ors = u64::from_le_bytes([or; 8]);
+    let mut k = start;
+    while k + 8 <= end {
+        let chunk = u64::from_le_bytes(all[k..k + 8].try_into().unwrap_or([0; 8]));
+        hash = hash_step(hash, chunk | ors);
+        k += 8;
+    }
+    if k < end {
+        let rest = end - k;
+        let chunk = match all.get(k..k + 8) {
+            Some(c) => u64::from_le_bytes(c.try_into().unwrap_or([0; 8])),
+            None => {
+                let mut buf = [0u8; 8];
+                buf[..rest].copy_from_slice(&all[k..end]);
+                u64::from_le_bytes(buf)
+            }
+        };
+        let keep = u64::MAX >> (8 * (8 - rest));
+        hash = hash_step(hash, (chunk | ors) & keep);
+    }
+    hash_step(hash, (end - start) as u64)
+}
+
+/// The words of [`normalise`] as a 64-bit hash, and their number, in one pass that builds
+/// nothing (a word with a non-ASCII letter is lower-cased on its own): equal words give
+/// equal hashes, so only quotations whose hashes meet need their words compared.
+fn normalise_hash(s: &str) -> (u64, usize) {
+    use crate::text::ASCII_WORD;
+    let bytes = s.as_bytes();
+    let mut hash = 0u64;
+    let mut words = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // a run of ASCII letters and digits
+        let start = i;
+        while i < bytes.len() && ASCII_WORD[bytes[i] as usize] != 0 {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] >= 0x80 {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            if is_word_char(c) {
+                // the whole word lower-cased at once, as `normalise` does
+                let mut j = i;
+                while let Some(d) = s[j..].chars().next().filter(|&d| is_word_char(d)) {
+                    j += d.len_utf8();
+                }
+                let lower = s[start..j].to_lowercase();
+                hash = hash_word(hash, lower.as_bytes(), 0, lower.len(), 0);
+                words += 1;
+                i = j;
+                continue;
+            }
+            if i > start {
+                hash = hash_word(hash, bytes, start, i, 0x20);
+                words += 1;
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        if i > start {
+            hash = hash_word(hash, bytes, start, i, 0x20);
+            words += 1;
+        }
+        i += 1;
+    }
+    (hash, words)
+}
+
 fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) {
-    // words -> (speaker, at) in text order: one lookup per quotation, however long the article
-    let mut seen: rustc_hash::FxHashMap<String, Vec<(&str, usize)>> = Default::default();
+    // hash of the words -> (words, speaker, at, content) in text order: one lookup per
+    // quotation, however long the article; the words themselves are built only when two
+    // hashes meet, and compared in full
+    type Seen<'a> = Vec<(Option<String>, &'a str, usize, (usize, usize))>;
+    let mut seen: rustc_hash::FxHashMap<u64, Seen> = Default::default();
     let mut found = Vec::new();
     for c in claims.iter() {
         let Some(a) = &c.attribution else { continue };
         if a.directness != "direct_quote" && a.directness != "partial_quote" {
             continue;
         }
-        let (words, count) = normalise(&m.text[c.content.start..c.content.end]);
+        let content = (c.content.start, c.content.end);
+        let (hash, count) = normalise_hash(&m.text[content.0..content.1]);
         if count < 5 {
             continue;
         }
         let speaker = a.source.resolved.as_deref().unwrap_or(&a.source.text);
-        let earlier = seen.entry(words).or_default();
-        if let Some((other, at)) = earlier.iter().find(|(s, _)| *s != speaker) {
-            found.push((
-                c.content.start,
-                c.content.end,
-                format!(
-                    "{other} ({}) and {speaker} ({})",
-                    place(m, *at),
-                    place(m, c.content.start)
-                ),
-            ));
+        let earlier = seen.entry(hash).or_default();
+        let mut words = None;
+        if !earlier.is_empty() {
+            let own = normalise(&m.text[content.0..content.1]).0;
+            for (w, _, _, span) in earlier.iter_mut() {
+                w.get_or_insert_with(|| normalise(&m.text[span.0..span.1]).0);
+            }
+            if let Some((_, other, at, _)) = earlier
+                .iter()
+                .find(|(w, s, _, _)| w.as_deref() == Some(own.as_str()) && *s != speaker)
+            {
+                found.push((
+                    c.content.start,
+                    c.content.end,
+                    format!(
+                        "{other} ({}) and {speaker} ({})",
+                        place(m, *at),
+                        place(m, c.content.start)
+                    ),
+                ));
+            }
+            words = Some(own);
         }
-        earlier.push((speaker, c.content.start));
+        earlier.push((words, speaker, c.content.start, content));
     }
     for (s, e, term) in found {
         attach(
@@ -627,7 +721,7 @@ pub fn run(
 
 #[cfg(test)]
 mod tests {
-    use super::normalise;
+    use super::{hash_word, normalise, normalise_hash};
     use crate::text::is_word_char;
 
     /// What `normalise` must give: the words split at every other character, each
@@ -655,7 +749,37 @@ mod tests {
             "É",
             "a",
         ] {
-            assert_eq!(normalise(s), by_split(s), "for {s:?}");
+            let expected = by_split(s);
+            assert_eq!(normalise(s), expected, "for {s:?}");
+            // the hash is that of the reference's words, already lower-cased
+            let hash = expected
+                .0
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .fold(0, |h, w| hash_word(h, w.as_bytes(), 0, w.len(), 0));
+            assert_eq!(normalise_hash(s), (hash, expected.1), "for {s:?}");
+        }
+    }
+
+    #[test]
+    fn word_hashes_tell_texts_apart() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefgh a",
+            "abcdefgha",
+            "abcdefghabcdefgh",
+            "b",
+            "a b",
+            "ab c",
+            "a bc",
+        ];
+        for (i, a) in texts.iter().enumerate() {
+            for b in &texts[i + 1..] {
+                assert_ne!(normalise_hash(a).0, normalise_hash(b).0, "{a:?} {b:?}");
+            }
         }
     }
 }
