@@ -145,12 +145,45 @@ fn people_groups<'x>(
         .max()
         .unwrap_or(0)
         + 4;
+    // each skeleton's first group, so that a word's skeleton is looked up, not compared
+    // with every group's
+    let mut by_skeleton: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    for (i, x) in skeletons.iter().enumerate() {
+        by_skeleton.entry(x.as_str()).or_insert(i);
+    }
+    // per ASCII capital letter, once it is seen: the lengths (bit n for n letters) an ASCII
+    // word starting with it may have to pass the shape test below; 0 when the letter's class
+    // is no skeleton's first letter. Most words are turned away here, before the cache.
+    let mut by_letter: [Option<u64>; 26] = [None; 26];
     // a surname is capitalised: only those words are read
     for &k in m.capitalised() {
         let t = &m.tokens[k as usize];
-        let w = trim_possessive(m.tok_text(t));
+        let raw = m.tok_text(t);
+        // a possessive ending ends in 's'
+        let w = if raw.ends_with('s') {
+            trim_possessive(raw)
+        } else {
+            raw
+        };
         if w.len() < 4 || w.len() > max_len {
             continue;
+        }
+        let b0 = w.as_bytes()[0];
+        if b0.is_ascii_uppercase() && w.len() < 64 {
+            let lengths = *by_letter[usize::from(b0 - b'A')].get_or_insert_with(|| {
+                let first = first_class(char::from(b0));
+                if !first.is_some_and(|c| firsts.contains(&c)) {
+                    return 0;
+                }
+                shapes
+                    .iter()
+                    .filter(|&&(f, _)| f == first)
+                    .flat_map(|&(_, n)| n.saturating_sub(3)..=(n + 3).min(63))
+                    .fold(0u64, |acc, n| acc | 1 << n)
+            });
+            if lengths == 0 || (lengths >> w.len() & 1 == 0 && w.is_ascii()) {
+                continue;
+            }
         }
         // everything below depends on the word alone: decided once per word and article
         let group = *cache.entry(w).or_insert_with(|| {
@@ -170,9 +203,10 @@ fn people_groups<'x>(
                 return None;
             }
             skeleton_into(lang, w, &mut sk);
-            let gi = skeletons
-                .iter()
-                .position(|x| *x == sk && sk.chars().count() >= 3)?;
+            if sk.chars().count() < 3 {
+                return None;
+            }
+            let gi = *by_skeleton.get(sk.as_str())?;
             // a new spelling of the group's surname, close enough to it
             let g = &groups[gi];
             let surname = last_word(g.canonical);
