@@ -290,15 +290,30 @@ fn name_spellings(m: &TextModel, rule: &CompiledFlag, groups: &[Person], claims:
     }
 }
 
+/// `w.to_lowercase() == lower`, without building the lower-case word when it is ASCII.
+fn lower_eq(w: &str, lower: &str) -> bool {
+    if w.is_ascii() {
+        w.len() == lower.len()
+            && w.bytes()
+                .zip(lower.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+    } else {
+        w.to_lowercase() == lower
+    }
+}
+
 /// The rank written right before a mention ("Brig. Gen.", "Major General"), canonical form.
-fn rank_before(m: &TextModel, r: &RuleSet, start: usize) -> Option<String> {
+fn rank_before<'r>(m: &TextModel, r: &'r RuleSet, start: usize) -> Option<&'r str> {
     let k = m.tokens.partition_point(|t| (t.start as usize) < start);
-    let mut words: Vec<String> = Vec::new();
+    // the capitalised words before the name, nearest first
+    let mut words: [&str; 4] = [""; 4];
+    let mut n = 0;
     let mut j = k;
-    while j > 0 && words.len() < 4 {
+    while j > 0 && n < 4 {
         let t = &m.tokens[j - 1];
         if t.kind == TokKind::Word && m.tok_text(t).chars().next().is_some_and(char::is_uppercase) {
-            words.insert(0, m.tok_text(t).trim_end_matches('.').to_lowercase());
+            words[n] = m.tok_text(t).trim_end_matches('.');
+            n += 1;
         } else if !(t.kind == TokKind::Punct && m.tok_text(t) == ".") {
             break;
         }
@@ -309,13 +324,47 @@ fn rank_before(m: &TextModel, r: &RuleSet, start: usize) -> Option<String> {
         .ranks
         .iter()
         .find(|(spelling, _)| {
-            words.len() >= spelling.len() && words[words.len() - spelling.len()..] == spelling[..]
+            n >= spelling.len()
+                && spelling
+                    .iter()
+                    .rev()
+                    .zip(&words[..spelling.len()])
+                    .all(|(s, w)| lower_eq(w, s))
         })
-        .map(|(_, canon)| canon.clone())
+        .map(|(_, canon)| canon.as_str())
 }
 
-/// "the commander of ...": an office named just before the mention or in an appositive.
-fn office_near(m: &TextModel, r: &RuleSet, span: (usize, usize)) -> Option<String> {
+/// Does the text hold "the " in any case (as its ASCII lower-casing would)? Each 'e' or 'E'
+/// is found eight bytes at a time and the bytes around it compared.
+fn has_the(s: &str) -> bool {
+    let b = s.as_bytes();
+    let hit = |p: usize| {
+        p >= 2 && b.get(p + 1) == Some(&b' ') && b[p - 2..=p].eq_ignore_ascii_case(b"the")
+    };
+    let mut k = 0;
+    while k + 8 <= b.len() {
+        let x = u64::from_le_bytes(b[k..k + 8].try_into().unwrap_or([0; 8]));
+        // every 'e' or 'E' is flagged (a byte above one may be too, and is checked)
+        let mut e = crate::swar::equal(x | 0x2020_2020_2020_2020, b'e');
+        while e != 0 {
+            if hit(k + (e.trailing_zeros() / 8) as usize) {
+                return true;
+            }
+            e &= e - 1;
+        }
+        k += 8;
+    }
+    (k..b.len()).any(hit)
+}
+
+/// "the commander of ...": an office named just before the mention or in an appositive, as
+/// an index into the role nouns. `buf` holds the lower-cased text around the mention.
+fn office_near(
+    m: &TextModel,
+    r: &RuleSet,
+    span: (usize, usize),
+    buf: &mut (String, String),
+) -> Option<usize> {
     use crate::error::floor_char_boundary;
     // only within the mention's own sentence (sentences are in text order, not overlapping)
     let sentence = m
@@ -328,27 +377,38 @@ fn office_near(m: &TextModel, r: &RuleSet, span: (usize, usize)) -> Option<Strin
     let (s_start, s_end) = sentence.map_or((0, m.text.len()), |s| (s.start, s.end));
     let from = floor_char_boundary(m.text, span.0.saturating_sub(120).max(s_start));
     let to = floor_char_boundary(m.text, (span.1 + 120).min(s_end).max(span.1));
-    let before = m.text[from..span.0].to_ascii_lowercase();
-    let after = m.text[span.1..to].to_ascii_lowercase();
-    let after = after.strip_prefix(", ").unwrap_or("");
-    if !before.contains("the ") && !after.starts_with("the ") {
+    // ", " has no letters: stripped before lower-casing as after it
+    let before = &m.text[from..span.0];
+    let after = m.text[span.1..to].strip_prefix(", ").unwrap_or("");
+    if !has_the(before)
+        && !after
+            .as_bytes()
+            .get(..4)
+            .is_some_and(|a| a.eq_ignore_ascii_case(b"the "))
+    {
         return None;
     }
+    let (lower_before, lower_after) = buf;
+    lower_before.clear();
+    lower_before.push_str(before);
+    lower_before.make_ascii_lowercase();
+    lower_after.clear();
+    lower_after.push_str(after);
+    lower_after.make_ascii_lowercase();
     // A role right after the appositive comma wins (the first role noun listed, if several);
     // otherwise the role named last before the mention.
     let roles = &r.lang.role_matcher;
-    let pick = roles
-        .find_overlapping_iter(after)
+    roles
+        .find_overlapping_iter(lower_after.as_str())
         .filter(|m| m.start() == 0)
         .map(|m| m.pattern().as_usize())
         .min()
         .or_else(|| {
             roles
-                .find_overlapping_iter(before.as_str())
+                .find_overlapping_iter(lower_before.as_str())
                 .max_by_key(|m| (m.start(), std::cmp::Reverse(m.pattern().as_usize())))
                 .map(|m| m.pattern().as_usize())
-        });
-    pick.map(|i| r.lang.role_nouns[i].clone())
+        })
 }
 
 fn title_inconsistency(
@@ -358,15 +418,18 @@ fn title_inconsistency(
     groups: &[Person],
     claims: &mut [Claim],
 ) {
+    let mut buf = (String::new(), String::new());
     for g in groups.iter().filter(|g| g.spellings.len() > 1) {
-        let mut ranks: BTreeMap<String, usize> = BTreeMap::new();
-        let mut offices: BTreeMap<String, usize> = BTreeMap::new();
+        let mut ranks: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut offices: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, span) in &g.spellings {
             if let Some(rank) = rank_before(m, r, span.0) {
                 ranks.entry(rank).or_insert(span.0);
             }
-            if let Some(office) = office_near(m, r, *span) {
-                offices.entry(office).or_insert(span.0);
+            if let Some(office) = office_near(m, r, *span, &mut buf) {
+                offices
+                    .entry(r.lang.role_nouns[office].as_str())
+                    .or_insert(span.0);
             }
         }
         // a bare "General" next to a fuller rank is the same rank written short
