@@ -233,24 +233,42 @@ fn people_groups<'x>(
     groups
 }
 
-/// The distinct ways a person is written, comparing surnames, and first names when given.
-fn distinct_spellings(g: &Person) -> Vec<(String, Vec<(usize, usize)>)> {
+/// How a person is written, comparing surnames, and first names when given: the surname as
+/// written, with the first name before it only when it differs from the canonical one.
+/// (Written words hold no space, so two keys are equal exactly when their strings are.)
+fn spelling_key<'w>(
+    written: &'w str,
+    canonical_first: Option<&str>,
+    canonical_last: &str,
+) -> (Option<&'w str>, &'w str) {
+    let mut words = written.split_whitespace().rev();
+    let last = words.next().unwrap_or("");
+    match (words.next(), canonical_first) {
+        (Some(before), Some(first)) if before != first && last == canonical_last => {
+            (Some(before), last)
+        }
+        _ => (None, last),
+    }
+}
+
+/// The canonical first name (when the canonical name has more than one word) and surname.
+fn canonical_parts<'x>(g: &Person<'x>) -> (Option<&'x str>, &'x str) {
     let canonical_first: Option<&str> = g
         .canonical
         .split(' ')
         .next()
         .filter(|_| g.canonical.contains(' '));
-    let canonical_last = last_word(g.canonical);
+    (canonical_first, last_word(g.canonical))
+}
+
+/// The distinct ways a person is written ([`spelling_key`]), in order.
+fn distinct_spellings(g: &Person) -> Vec<(String, Vec<(usize, usize)>)> {
+    let (canonical_first, canonical_last) = canonical_parts(g);
     let mut by: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for (written, span) in &g.spellings {
-        let words: Vec<&str> = written.split_whitespace().collect();
-        let last = words.last().copied().unwrap_or("");
-        // the surname as written; a first name only when it differs from the canonical one
-        let key = match (words.len(), canonical_first) {
-            (n, Some(first)) if n >= 2 && words[n - 2] != first && last == canonical_last => {
-                format!("{} {last}", words[n - 2])
-            }
-            _ => last.to_string(),
+        let key = match spelling_key(written, canonical_first, canonical_last) {
+            (Some(first), last) => format!("{first} {last}"),
+            (None, last) => last.to_string(),
         };
         by.entry(key).or_default().push(*span);
     }
@@ -260,6 +278,15 @@ fn distinct_spellings(g: &Person) -> Vec<(String, Vec<(usize, usize)>)> {
 fn name_spellings(m: &TextModel, rule: &CompiledFlag, groups: &[Person], claims: &mut [Claim]) {
     // one written form cannot be spelt two ways
     for g in groups.iter().filter(|g| g.spellings.len() > 1) {
+        // most people are written one way throughout: told without building the keys
+        let (canonical_first, canonical_last) = canonical_parts(g);
+        let one = spelling_key(g.spellings[0].0, canonical_first, canonical_last);
+        if g.spellings[1..]
+            .iter()
+            .all(|(w, _)| spelling_key(w, canonical_first, canonical_last) == one)
+        {
+            continue;
+        }
         let spellings = distinct_spellings(g);
         if spellings.len() < 2 {
             continue;
