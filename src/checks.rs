@@ -169,38 +169,51 @@ fn people_groups<'x>(
             continue;
         }
         let b0 = w.as_bytes()[0];
+        let mut checked = false;
         if b0.is_ascii_uppercase() && w.len() < 64 {
             let lengths = *by_letter[usize::from(b0 - b'A')].get_or_insert_with(|| {
                 let first = first_class(char::from(b0));
                 if !first.is_some_and(|c| firsts.contains(&c)) {
                     return 0;
                 }
+                // lengths n-3..=n+3 (below 64) for each surname of that first letter
                 shapes
                     .iter()
                     .filter(|&&(f, _)| f == first)
-                    .flat_map(|&(_, n)| n.saturating_sub(3)..=(n + 3).min(63))
-                    .fold(0u64, |acc, n| acc | 1 << n)
+                    .map(|&(_, n)| (n.saturating_sub(3), (n + 3).min(63)))
+                    .filter(|&(lo, hi)| lo <= hi)
+                    .fold(0u64, |acc, (lo, hi)| {
+                        acc | (u64::MAX >> (63 - (hi - lo))) << lo
+                    })
             });
             if lengths == 0 || (lengths >> w.len() & 1 == 0 && w.is_ascii()) {
                 continue;
             }
+            // the first letter and shape tests below are passed
+            checked = true;
         }
         // everything below depends on the word alone: decided once per word and article
         let group = *cache.entry(w).or_insert_with(|| {
-            let first = w.chars().next().and_then(first_class);
-            if !w.chars().next().is_some_and(char::is_uppercase)
-                || catalogue_words.contains(w)
-                || !first.is_some_and(|c| firsts.contains(&c))
-            {
-                return None;
-            }
-            // an ASCII word is its own length in lower-case letters
-            if w.is_ascii()
-                && !shapes
-                    .iter()
-                    .any(|&(f, n)| f == first && n.abs_diff(w.len()) <= 3)
-            {
-                return None;
+            if checked {
+                if catalogue_words.contains(w) {
+                    return None;
+                }
+            } else {
+                let first = w.chars().next().and_then(first_class);
+                if !w.chars().next().is_some_and(char::is_uppercase)
+                    || catalogue_words.contains(w)
+                    || !first.is_some_and(|c| firsts.contains(&c))
+                {
+                    return None;
+                }
+                // an ASCII word is its own length in lower-case letters
+                if w.is_ascii()
+                    && !shapes
+                        .iter()
+                        .any(|&(f, n)| f == first && n.abs_diff(w.len()) <= 3)
+                {
+                    return None;
+                }
             }
             skeleton_into(lang, w, &mut sk);
             if sk.chars().count() < 3 {
