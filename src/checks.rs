@@ -403,7 +403,7 @@ fn office_near(
     m: &TextModel,
     r: &RuleSet,
     span: (usize, usize),
-    buf: &mut (String, String),
+    buf: &mut (Vec<u8>, Vec<u8>),
 ) -> Option<usize> {
     use crate::error::floor_char_boundary;
     // only within the mention's own sentence (sentences are in text order, not overlapping)
@@ -420,35 +420,45 @@ fn office_near(
     // ", " has no letters: stripped before lower-casing as after it
     let before = &m.text[from..span.0];
     let after = m.text[span.1..to].strip_prefix(", ").unwrap_or("");
-    if !has_the(before)
-        && !after
-            .as_bytes()
-            .get(..4)
-            .is_some_and(|a| a.eq_ignore_ascii_case(b"the "))
-    {
+    // every role pattern starts "the ": a side without it holds none
+    let before_the = has_the(before);
+    let after_the = after
+        .as_bytes()
+        .get(..4)
+        .is_some_and(|a| a.eq_ignore_ascii_case(b"the "));
+    if !before_the && !after_the {
         return None;
     }
     let (lower_before, lower_after) = buf;
-    lower_before.clear();
-    lower_before.push_str(before);
-    lower_before.make_ascii_lowercase();
-    lower_after.clear();
-    lower_after.push_str(after);
-    lower_after.make_ascii_lowercase();
-    // A role right after the appositive comma wins (the first role noun listed, if several);
-    // otherwise the role named last before the mention.
     let roles = &r.lang.role_matcher;
-    roles
-        .find_overlapping_iter(lower_after.as_str())
-        .filter(|m| m.start() == 0)
-        .map(|m| m.pattern().as_usize())
-        .min()
-        .or_else(|| {
-            roles
-                .find_overlapping_iter(lower_before.as_str())
-                .max_by_key(|m| (m.start(), std::cmp::Reverse(m.pattern().as_usize())))
-                .map(|m| m.pattern().as_usize())
-        })
+    // A role right after the appositive comma wins (the first role noun listed, if several);
+    // otherwise the role named last before the mention. A role starting the text after the
+    // comma lies within its first (longest pattern) bytes: only those are lower-cased.
+    let head = &after.as_bytes()[..after.len().min(roles.max_pattern_len())];
+    let right_after = if after_the {
+        lower_after.clear();
+        lower_after.extend_from_slice(head);
+        lower_after.make_ascii_lowercase();
+        roles
+            .find_overlapping_iter(lower_after.as_slice())
+            .filter(|m| m.start() == 0)
+            .map(|m| m.pattern().as_usize())
+            .min()
+    } else {
+        None
+    };
+    right_after.or_else(|| {
+        if !before_the {
+            return None;
+        }
+        lower_before.clear();
+        lower_before.extend_from_slice(before.as_bytes());
+        lower_before.make_ascii_lowercase();
+        roles
+            .find_overlapping_iter(lower_before.as_slice())
+            .max_by_key(|m| (m.start(), std::cmp::Reverse(m.pattern().as_usize())))
+            .map(|m| m.pattern().as_usize())
+    })
 }
 
 fn title_inconsistency(
@@ -458,7 +468,7 @@ fn title_inconsistency(
     groups: &[Person],
     claims: &mut [Claim],
 ) {
-    let mut buf = (String::new(), String::new());
+    let mut buf = (Vec::new(), Vec::new());
     for g in groups.iter().filter(|g| g.spellings.len() > 1) {
         let mut ranks: BTreeMap<&str, usize> = BTreeMap::new();
         let mut offices: BTreeMap<&str, usize> = BTreeMap::new();
