@@ -131,6 +131,9 @@ struct Candidate {
 /// Every list's patterns, keyed by their first word (ASCII lower-cased).
 #[derive(Debug, Default)]
 pub struct WordLists {
+    /// First words of up to eight bytes, packed into a word ([`pack_lower`]).
+    short: FxHashMap<u64, Bucket>,
+    /// Longer first words.
     by_first: FxHashMap<Box<[u8]>, Bucket>,
     /// The longest first word of any pattern: longer words in the text are not looked up.
     max_key: usize,
@@ -150,6 +153,34 @@ const _: () = assert!(SEEN_BITS <= 1 << 16);
 #[inline]
 fn seen_bit(b0: u8, b1: u8, len: usize) -> usize {
     (((b0 as usize) << 9) ^ ((b1 as usize) << 4) ^ len) & (SEEN_BITS - 1)
+}
+
+/// Up to eight bytes of a word, ASCII lower-cased, as a little-endian `u64`. A word of
+/// letters and digits has no zero byte, so words of different lengths never share one.
+#[inline]
+fn pack_lower(w: &[u8]) -> u64 {
+    debug_assert!(w.len() <= 8);
+    w.iter().enumerate().fold(0, |k, (n, &b)| {
+        k | (b.to_ascii_lowercase() as u64) << (8 * n)
+    })
+}
+
+/// [`pack_lower`] of the `len` (at most eight) bytes at `i`: the eight bytes there are read
+/// and lower-cased at once where the text has them.
+#[inline]
+fn key_at(bytes: &[u8], i: usize, len: usize) -> u64 {
+    match bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        Some(c) => {
+            let x = u64::from_le_bytes(*c);
+            let x = if len >= 8 {
+                x
+            } else {
+                x & ((1u64 << (8 * len)) - 1)
+            };
+            crate::swar::ascii_lower(x)
+        }
+        None => pack_lower(&bytes[i..i + len]),
+    }
 }
 
 /// The bit of a word in every [`WordFilter`]: the tokenizer computes it once per token.
@@ -333,6 +364,15 @@ impl WordLists {
             });
             bucket.index(key);
         }
+        // most first words are short: looked up by a packed word, not a byte string
+        let (short, long): (Vec<_>, Vec<_>) = std::mem::take(&mut w.by_first)
+            .into_iter()
+            .partition(|(k, _)| k.len() <= 8);
+        w.short = short
+            .into_iter()
+            .map(|(k, b)| (pack_lower(&k), b))
+            .collect();
+        w.by_first = long.into_iter().collect();
         w
     }
 
@@ -446,9 +486,14 @@ impl WordLists {
         out: &mut [Vec<(usize, usize, u32)>],
     ) {
         let word = &text.as_bytes()[i..end];
-        st.key.clear();
-        st.key.extend(word.iter().map(u8::to_ascii_lowercase));
-        if let Some(bucket) = self.by_first.get(st.key.as_slice()) {
+        let bucket = if word.len() <= 8 {
+            self.short.get(&key_at(text.as_bytes(), i, word.len()))
+        } else {
+            st.key.clear();
+            st.key.extend(word.iter().map(u8::to_ascii_lowercase));
+            self.by_first.get(st.key.as_slice())
+        };
+        if let Some(bucket) = bucket {
             self.try_candidates(text, i, end, bucket, &mut st.next_free, out);
         }
     }
@@ -625,6 +670,27 @@ mod tests {
         let mut out = vec![Vec::new(); w.fallback.len()];
         w.find(text, &mut out);
         out
+    }
+
+    #[test]
+    fn a_word_read_in_place_gives_the_key_of_its_lower_case_form() {
+        // every word of up to eight bytes at every offset, the last ones nearer the end of
+        // the text than eight bytes (read byte by byte)
+        let text = "The PRESIDENT of Élan Vital said: OK, McCain’s 2024 bid, Zz9 QQ.".as_bytes();
+        for i in 0..text.len() {
+            for len in 1..=8.min(text.len() - i) {
+                let lower = text[i..i + len].to_ascii_lowercase();
+                assert_eq!(
+                    key_at(text, i, len),
+                    pack_lower(&lower),
+                    "at {i}, {len} bytes"
+                );
+            }
+        }
+        // and one-word patterns match whatever their case in the text
+        let w = lists(&[], &["officials", "spokesman", "ministers"]);
+        let out = found(&w, "OFFICIALS said. A Spokesman said. Ministers");
+        assert_eq!(out[1], vec![(0, 9, 0), (18, 27, 1), (34, 43, 2)]);
     }
 
     #[test]

@@ -32,6 +32,17 @@ pub(crate) fn non_ascii(x: u64) -> u64 {
     x & HIGHS
 }
 
+/// Each ASCII upper-case letter of `x` made lower case, exactly, byte by byte (no carry
+/// crosses a byte: each sum stays below 0x100).
+#[inline]
+pub(crate) fn ascii_lower(x: u64) -> u64 {
+    let low7 = x & !HIGHS;
+    let from_a = low7.wrapping_add(ONES * (0x80 - b'A' as u64));
+    let past_z = low7.wrapping_add(ONES * (0x7f - b'Z' as u64));
+    let upper = from_a & !past_z & !x & HIGHS;
+    x | (upper >> 2)
+}
+
 /// The first byte at or after `from` that `hits` flags, or `bytes.len()`. `hits` maps eight
 /// bytes (little-endian) to the high bits of the bytes it is looking for, exact for the
 /// lowest. The last few bytes are read in the eight that end the slice when eight or more
@@ -77,6 +88,22 @@ pub(crate) fn find(bytes: &[u8], from: usize, hits: impl Fn(u64) -> u64) -> usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_lower_lower_cases_each_byte_as_u8_does() {
+        // every byte value in every position, beside neighbours that could carry into it
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                for fill in [0u8, b'A', b'Z', b'z', 0x7f, 0x80, 0xff] {
+                    let mut bytes = [fill; 8];
+                    bytes[pos] = b;
+                    let want = bytes.map(|c| c.to_ascii_lowercase());
+                    let got = ascii_lower(u64::from_le_bytes(bytes)).to_le_bytes();
+                    assert_eq!(got, want, "byte {b:#x} at {pos} among {fill:#x}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn each_test_flags_exactly_the_first_matching_byte() {
