@@ -87,8 +87,9 @@ pub struct Linker<'m, 'a, 'r> {
     phrases: Vec<(usize, usize, usize)>,
     /// Personal names in text order.
     people: Vec<NameMention>,
-    /// The skeleton of each person's surname, index for index with `people`.
-    people_skeletons: Vec<String>,
+    /// The skeleton of each person's surname, index for index with `people`: built the
+    /// first time a surname is compared by skeleton, which few articles need.
+    people_skeletons: std::cell::OnceCell<Vec<String>>,
 }
 
 impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
@@ -109,14 +110,9 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             names,
             phrases,
             people: Vec::new(),
-            people_skeletons: Vec::new(),
+            people_skeletons: std::cell::OnceCell::new(),
         };
         linker.people = linker.find_people();
-        linker.people_skeletons = linker
-            .people
-            .iter()
-            .map(|p| linker.skeleton(&p.surname))
-            .collect();
         linker
     }
 
@@ -510,7 +506,12 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     if let Some((p, _)) = self
                         .people
                         .iter()
-                        .zip(&self.people_skeletons)
+                        .zip(self.people_skeletons.get_or_init(|| {
+                            self.people
+                                .iter()
+                                .map(|p| self.skeleton(&p.surname))
+                                .collect()
+                        }))
                         .rev()
                         .find(|(p, psk)| p.start < span.0 && p.surname != word && **psk == sk)
                     {
