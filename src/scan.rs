@@ -165,6 +165,20 @@ fn pack_lower(w: &[u8]) -> u64 {
     })
 }
 
+/// The filter bit of the word run [a, b) of `bytes`, its ASCII letters lower-cased: what
+/// the scan tests before looking a word up.
+#[inline]
+pub fn run_bit(bytes: &[u8], a: usize, b: usize) -> u16 {
+    let lower = |k: usize| {
+        if k < b {
+            bytes.get(k).map_or(0, u8::to_ascii_lowercase)
+        } else {
+            0
+        }
+    };
+    seen_bit(lower(a), lower(a + 1), b - a) as u16
+}
+
 /// [`pack_lower`] of the `len` (at most eight) bytes at `i`: the eight bytes there are read
 /// and lower-cased at once where the text has them.
 #[inline]
@@ -410,8 +424,12 @@ impl WordLists {
                 pos = self.find_between(text, pos, s.end, &mut st, out);
                 continue;
             }
-            for &(a, b) in &runs[first..r] {
-                self.visit(text, a as usize, b as usize, &mut st, out);
+            for &(a, b, bit) in &runs[first..r] {
+                // the tokenizer computed the run's filter bit
+                let (a, b) = (a as usize, b as usize);
+                if b - a <= self.max_key && self.seen.may_contain_bit(bit) {
+                    self.look_up(text, a, b, &mut st, out);
+                }
             }
             pos = s.end;
         }

@@ -84,8 +84,9 @@ pub struct TextModel<'a> {
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
     lower: String,
-    /// Runs of letters and digits in the sentences' words, in text order (see `word_runs`).
-    word_runs: Vec<(u32, u32)>,
+    /// Runs of letters and digits in the sentences' words, in text order, with their filter
+    /// bits (see `word_runs`).
+    word_runs: Vec<(u32, u32, u16)>,
     /// Indices of the capitalised word tokens, in text order (see `capitalised`).
     caps: Vec<u32>,
     line_starts: Vec<usize>,
@@ -224,8 +225,9 @@ impl<'a> TextModel<'a> {
 
     /// The runs of letters and digits (`is_word_char`) that make up the sentences' word
     /// tokens, in text order: one per word, more for words joined by marks ("U.S", "don't",
-    /// "pro-Kremlin"). Byte ranges; a run that ends a sentence ends with it.
-    pub fn word_runs(&self) -> &[(u32, u32)] {
+    /// "pro-Kremlin"). Byte ranges; a run that ends a sentence ends with it. With each, the
+    /// word filters' bit of its bytes ASCII lower-cased ([`crate::scan::run_bit`]).
+    pub fn word_runs(&self) -> &[(u32, u32, u16)] {
         &self.word_runs
     }
 
@@ -360,7 +362,8 @@ impl<'a> TextModel<'a> {
                                 break;
                             }
                             plain &= d.is_ascii();
-                            self.word_runs.push((run_start as u32, j as u32));
+                            let bit = crate::scan::run_bit(bytes, run_start, j);
+                            self.word_runs.push((run_start as u32, j as u32, bit));
                             run_start = after;
                             j = after;
                             continue;
@@ -368,8 +371,13 @@ impl<'a> TextModel<'a> {
                     }
                     break;
                 }
-                self.word_runs.push((run_start as u32, j as u32));
                 self.push_word(i, j, plain);
+                // a plain word in one run is its own lower case: its bit is the run's
+                let bit = match self.tokens.last() {
+                    Some(t) if plain && run_start == i => t.lo_bit,
+                    _ => crate::scan::run_bit(bytes, run_start, j),
+                };
+                self.word_runs.push((run_start as u32, j as u32, bit));
                 i = j;
                 continue;
             }
@@ -680,6 +688,21 @@ mod tests {
                 crate::scan::filter_bit(lower.as_bytes()),
                 "{lower:?}"
             );
+        }
+    }
+
+    #[test]
+    fn each_word_run_keeps_the_filter_bit_of_its_bytes_lower_cased() {
+        let rules = crate::rules::compile::RuleSet::default_rules().unwrap();
+        let text = "The U.S. Ambassador, Élodie Müller, said “don’t” to ΟΔΟΣ in 2024: a, b. \
+                    Pro-Kremlin MPs' U.N.-backed plan; don't, X.";
+        let m = super::TextModel::new(text, &rules.lang);
+        let runs = m.word_runs();
+        // words in one run and words in several (U.S, don't, Pro-Kremlin)
+        assert!(runs.len() > m.tokens.iter().filter(|t| t.is_word()).count());
+        for &(a, b, bit) in runs {
+            let lower = text[a as usize..b as usize].to_ascii_lowercase();
+            assert_eq!(bit, crate::scan::filter_bit(lower.as_bytes()), "{lower:?}");
         }
     }
 
