@@ -87,9 +87,10 @@ pub struct Linker<'m, 'a, 'r> {
     phrases: Vec<(usize, usize, usize)>,
     /// Personal names in text order.
     people: Vec<NameMention>,
-    /// The skeleton of each person's surname, index for index with `people`: built the
-    /// first time a surname is compared by skeleton, which few articles need.
-    people_skeletons: std::cell::OnceCell<Vec<String>>,
+    /// The skeleton of each person's surname, index for index with `people` (an index into
+    /// the skeletons of the distinct surnames, each built once): built the first time a
+    /// surname is compared by skeleton, which few articles need.
+    people_skeletons: std::cell::OnceCell<(Vec<u32>, Vec<String>)>,
 }
 
 impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
@@ -287,6 +288,26 @@ pub fn trim_possessive(w: &str) -> &str {
     w
 }
 
+/// The skeletons of the people's surnames: for each person, an index into a list holding
+/// the skeleton of each distinct surname once (a person is usually named many times).
+fn surname_skeletons(
+    lang: &crate::rules::compile::Language,
+    people: &[NameMention],
+) -> (Vec<u32>, Vec<String>) {
+    let mut seen: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+    let mut skeletons = Vec::new();
+    let index = people
+        .iter()
+        .map(|p| {
+            *seen.entry(p.surname.as_str()).or_insert_with(|| {
+                skeletons.push(skeleton(lang, &p.surname));
+                (skeletons.len() - 1) as u32
+            })
+        })
+        .collect();
+    (index, skeletons)
+}
+
 /// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first
 /// letter, repeats squeezed (Bagheri, Baqeri and Baker all give "bkr").
 pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
@@ -369,7 +390,6 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
             m.tokens[r.end - 1].end as usize,
         );
         let text = &m.text[span.0..span.1];
-        let lower = text.to_lowercase();
         let mut out = Resolved {
             span,
             resolved: None,
@@ -465,7 +485,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     s < span.1 + 60
                         && e > span.0
                         && cat.entities[x].kind == EntityKind::AnonymousSpecific
-                }) || lower.split_whitespace().any(|w| {
+                }) || text.to_lowercase().split_whitespace().any(|w| {
                     w.chars().all(|c| c.is_ascii_digit())
                         || lang.grammar.specificity_words.contains(w)
                 });
@@ -503,18 +523,12 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 }
                 let sk = self.skeleton(word);
                 if sk.chars().count() >= 3 {
-                    if let Some((p, _)) = self
-                        .people
-                        .iter()
-                        .zip(self.people_skeletons.get_or_init(|| {
-                            self.people
-                                .iter()
-                                .map(|p| self.skeleton(&p.surname))
-                                .collect()
-                        }))
-                        .rev()
-                        .find(|(p, psk)| p.start < span.0 && p.surname != word && **psk == sk)
-                    {
+                    let (index, skeletons) = self
+                        .people_skeletons
+                        .get_or_init(|| surname_skeletons(&self.r.lang, &self.people));
+                    if let Some((p, _)) = self.people.iter().zip(index).rev().find(|(p, &x)| {
+                        p.start < span.0 && p.surname != word && skeletons[x as usize] == sk
+                    }) {
                         let mut res = self.person_result(span, p, has_title || p.titled);
                         res.variant_of = Some(p.full.clone());
                         return res;
