@@ -438,13 +438,30 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     #[inline(never)]
     fn venue_from(&self, first: &str, k: usize, sent: &Range<usize>) -> Option<usize> {
+        if k >= sent.end {
+            return None;
+        }
         let starting = self.r.cues.venue_starts.get(first)?;
+        // every venue listed under `first` starts with it (the word at k): the words after
+        // it are compared, each read once for all the venues ("in a statement", "in an
+        // interview", ...)
+        let mut read: [Option<Option<&str>>; 8] = [None; 8];
+        let mut word_at = |j: usize| -> Option<&str> {
+            if k + j >= sent.end {
+                return None;
+            }
+            match read.get_mut(j) {
+                Some(slot) => *slot.get_or_insert_with(|| self.word(k + j)),
+                None => self.word(k + j),
+            }
+        };
         starting.iter().find_map(|&i| {
             let v = &self.r.cues.venues[i];
             let ok = v
                 .iter()
                 .enumerate()
-                .all(|(j, w)| k + j < sent.end && self.word(k + j) == Some(w.as_str()));
+                .skip(1)
+                .all(|(j, w)| word_at(j) == Some(w.as_str()));
             ok.then_some(k + v.len())
         })
     }
@@ -1931,5 +1948,49 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             venue: prev.venue,
             listener: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `venue_from` compares a venue's words after the first, reading each word once: the
+    /// same answer as comparing every word of every venue in turn.
+    #[test]
+    fn venue_from_matches_word_by_word_comparison() {
+        let rules = RuleSet::default_rules().expect("the default rules compile");
+        let cues = &rules.cues;
+        for (first, starting) in &cues.venue_starts {
+            for &i in starting {
+                assert_eq!(cues.venues[i].first(), Some(first));
+            }
+        }
+        let text = "She said in a statement on Monday. He spoke in an interview. \
+                    They wrote in a. It was said to reporters in a press release in";
+        let m = TextModel::new(text, &rules.lang);
+        let scan = crate::scan::DocScan::with_model(&m, &rules);
+        let d = Detector::new(&m, &rules, &scan);
+        let mut found = 0;
+        for s in &m.sentences {
+            let sent = s.tokens.clone();
+            for k in sent.start..sent.end + 2 {
+                let naive = d
+                    .word(k)
+                    .and_then(|w| cues.venue_starts.get(w))
+                    .and_then(|st| {
+                        st.iter().find_map(|&i| {
+                            let v = &cues.venues[i];
+                            v.iter()
+                                .enumerate()
+                                .all(|(j, w)| k + j < sent.end && d.word(k + j) == Some(w.as_str()))
+                                .then_some(k + v.len())
+                        })
+                    });
+                assert_eq!(d.venue_at(k, &sent), naive, "token {k}");
+                found += usize::from(naive.is_some());
+            }
+        }
+        assert!(found >= 3);
     }
 }
