@@ -184,21 +184,17 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     .rposition(|&w| {
                         let t = m.tok_text(&m.tokens[w]);
                         lang.title_words.contains_lower(m, &m.tokens[w])
-                            || lang.title_words.contains(t.trim_end_matches('.'))
+                            || lang.title_words.contains(trim_dots(t))
                     })
                     .map_or(0, |i| {
                         titled = true;
                         i + 1
                     });
+                // (no title after the last one: only determiners and the like are left to skip)
                 while first < words.len() {
                     let t = &m.tokens[words[first]];
                     let w = m.tok_text(t);
-                    if lang.title_words.contains_lower(m, t)
-                        || lang.title_words.contains(w.trim_end_matches('.'))
-                    {
-                        titled = true;
-                        first += 1;
-                    } else if lang.grammar.articles.contains_lower(m, t)
+                    if lang.grammar.articles.contains_lower(m, t)
                         || lang.np_boundaries.contains_lower(m, t)
                         || (lang.time_words.contains(w)
                             && !(w.len() <= 4
@@ -210,17 +206,23 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     }
                 }
                 let name_words = &words[first..];
+                // a single word is a name only after a title: most runs (a capitalised first
+                // word of a sentence) stop here
+                if !(name_words.len() >= 2 || titled && name_words.len() == 1) {
+                    k = j.max(k + 1);
+                    continue;
+                }
                 let is_org = name_words
                     .iter()
                     .any(|&w| lang.organization_words.contains(m.tok_text(&m.tokens[w])));
-                if !name_words.is_empty() && !is_org && name_words.len() <= 4 {
+                if !is_org && name_words.len() <= 4 {
                     let ns = m.tokens[name_words[0]].start as usize;
                     let ne = m.tokens[*name_words.last().unwrap_or(&name_words[0])].end as usize;
                     // catalogue names are in text order and do not overlap: only the last one
                     // starting at or before the run can cover it
                     let before = self.names.partition_point(|&(a, _, _)| a <= ns);
                     let covered = before > 0 && self.names[before - 1].1 >= ne;
-                    if !covered && (name_words.len() >= 2 || titled) {
+                    if !covered {
                         let surname = trim_possessive(
                             m.tok_text(&m.tokens[*name_words.last().unwrap_or(&name_words[0])]),
                         )
@@ -264,6 +266,12 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
     fn skeleton(&self, name: &str) -> String {
         skeleton(&self.r.lang, name)
     }
+}
+
+/// A word without its trailing periods: what `trim_end_matches('.')` gives, by a byte loop.
+fn trim_dots(w: &str) -> &str {
+    let n = w.bytes().rposition(|b| b != b'.').map_or(0, |i| i + 1);
+    w.get(..n).unwrap_or(w)
 }
 
 /// The last space-separated word of a name (all of it when it has no space): what
@@ -771,6 +779,15 @@ mod tests {
             rest = &rest[c.len_utf8()..];
         }
         out
+    }
+
+    #[test]
+    fn trim_dots_is_trim_end_matches() {
+        for w in [
+            "", ".", "...", "Gen", "Gen.", "U.S.", "U.S..", "Sen.", "é.", "ü", ".a.",
+        ] {
+            assert_eq!(trim_dots(w), w.trim_end_matches('.'), "{w}");
+        }
     }
 
     #[test]
