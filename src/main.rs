@@ -13,7 +13,7 @@ fn main() {
     // Return freed memory after 100 ms: mimalloc's default (1000 ms) took a two-job corpus run
     // to 95 MB of peak RSS, while returning it at once (0 ms) kept it at 30 MB but cost about
     // 3% of a corpus run in page faults on memory freed and soon needed again. 100 ms gives
-    // 25 MB (one job) and 39 MB (two jobs) on a 1 GB corpus. An explicit MIMALLOC_PURGE_DELAY
+    // 30 MB (one job) and 48 MB (two jobs) on a 1 GB corpus. An explicit MIMALLOC_PURGE_DELAY
     // in the environment still wins.
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: mi_option_set stores an integer in mimalloc's option table; it runs before
