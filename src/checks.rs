@@ -590,56 +590,62 @@ fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut
     }
 }
 
-/// The words of a text, lower-cased and joined by single spaces.
-fn normalise(s: &str) -> (String, usize) {
-    use crate::text::{ASCII_WORD, LOWER_OR_DIGIT};
+/// Calls `each` with the words of `s` in order, as [`normalise`] and [`normalise_hash`]
+/// read them: runs of letters and digits, split by anything else. A word of ASCII letters
+/// and digits comes as its byte range in `s` (lower-cased by the reader); a word with a
+/// non-ASCII letter comes lower-cased whole as well (a Greek final sigma depends on its
+/// place in the word).
+#[inline(always)]
+fn quote_words(s: &str, mut each: impl FnMut(usize, usize, Option<&str>)) {
+    use crate::text::ASCII_WORD;
     let bytes = s.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(s.len());
-    let mut words = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // the ASCII letters and digits of a word, lower-cased as they are copied
+        // a run of ASCII letters and digits
         let start = i;
-        let from = out.len() + usize::from(words > 0);
-        while i < bytes.len() {
-            let class = ASCII_WORD[bytes[i] as usize];
-            if class == 0 {
-                break;
-            }
-            if out.len() < from {
-                out.push(b' ');
-            }
-            // upper-case ASCII letters differ from their lower case by one bit
-            out.push(bytes[i] | if class == LOWER_OR_DIGIT { 0 } else { 0x20 });
+        while i < bytes.len() && ASCII_WORD[bytes[i] as usize] != 0 {
             i += 1;
         }
         if i < bytes.len() && bytes[i] >= 0x80 {
-            // a non-ASCII character: in a word, the whole word is lower-cased at once (a
-            // Greek final sigma depends on its place in the word)
             let c = s[i..].chars().next().unwrap_or(' ');
             if is_word_char(c) {
+                // the whole word lower-cased at once
                 let mut j = i;
                 while let Some(d) = s[j..].chars().next().filter(|&d| is_word_char(d)) {
                     j += d.len_utf8();
                 }
-                out.truncate(from.min(out.len()));
-                if out.len() < from {
-                    out.push(b' ');
-                }
-                out.extend_from_slice(s[start..j].to_lowercase().as_bytes());
+                each(start, j, Some(&s[start..j].to_lowercase()));
                 i = j;
-            } else {
-                i += c.len_utf8();
+                continue;
             }
-        } else if i < bytes.len() {
-            i += 1;
+            if i > start {
+                each(start, i, None);
+            }
+            i += c.len_utf8();
+            continue;
         }
-        if out.len() > from {
-            words += 1;
+        if i > start {
+            each(start, i, None);
         }
+        i += 1;
     }
-    // only whole characters were copied or lower-cased
-    (String::from_utf8(out).unwrap_or_default(), words)
+}
+
+/// The words of a text, lower-cased and joined by single spaces, and their number.
+fn normalise(s: &str) -> (String, usize) {
+    let mut out = String::with_capacity(s.len());
+    let mut words = 0;
+    quote_words(s, |a, b, lowered| {
+        if words > 0 {
+            out.push(' ');
+        }
+        match lowered {
+            None => out.extend(s[a..b].chars().map(|c| c.to_ascii_lowercase())),
+            Some(l) => out.push_str(l),
+        }
+        words += 1;
+    });
+    (out, words)
 }
 
 /// One step of [`normalise_hash`]: eight bytes (or a word's length) into the hash.
@@ -677,47 +683,19 @@ fn hash_word(mut hash: u64, all: &[u8], start: usize, end: usize, or: u8) -> u64
 }
 
 /// The words of [`normalise`] as a 64-bit hash, and their number, in one pass that builds
-/// nothing (a word with a non-ASCII letter is lower-cased on its own): equal words give
-/// equal hashes, so only quotations whose hashes meet need their words compared.
+/// nothing but the rare word with a non-ASCII letter: equal words give equal hashes, so
+/// only quotations whose hashes meet need their words compared.
 fn normalise_hash(s: &str) -> (u64, usize) {
-    use crate::text::ASCII_WORD;
     let bytes = s.as_bytes();
     let mut hash = 0u64;
     let mut words = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // a run of ASCII letters and digits
-        let start = i;
-        while i < bytes.len() && ASCII_WORD[bytes[i] as usize] != 0 {
-            i += 1;
-        }
-        if i < bytes.len() && bytes[i] >= 0x80 {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            if is_word_char(c) {
-                // the whole word lower-cased at once, as `normalise` does
-                let mut j = i;
-                while let Some(d) = s[j..].chars().next().filter(|&d| is_word_char(d)) {
-                    j += d.len_utf8();
-                }
-                let lower = s[start..j].to_lowercase();
-                hash = hash_word(hash, lower.as_bytes(), 0, lower.len(), 0);
-                words += 1;
-                i = j;
-                continue;
-            }
-            if i > start {
-                hash = hash_word(hash, bytes, start, i, 0x20);
-                words += 1;
-            }
-            i += c.len_utf8();
-            continue;
-        }
-        if i > start {
-            hash = hash_word(hash, bytes, start, i, 0x20);
-            words += 1;
-        }
-        i += 1;
-    }
+    quote_words(s, |a, b, lowered| {
+        hash = match lowered {
+            None => hash_word(hash, bytes, a, b, 0x20),
+            Some(l) => hash_word(hash, l.as_bytes(), 0, l.len(), 0),
+        };
+        words += 1;
+    });
     (hash, words)
 }
 
