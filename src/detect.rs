@@ -1714,14 +1714,14 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             None => true,
             Some((rs, re)) => {
                 let first = self.m.tokens.partition_point(|t| (t.start as usize) < rs);
-                let words: Vec<&str> = self.m.tokens[first..]
+                // its first word, and whether it has more than two
+                let mut words = self.m.tokens[first..]
                     .iter()
                     .take_while(|t| (t.end as usize) <= re)
-                    .filter(|t| t.is_word())
-                    .map(|t| self.m.lower(t))
-                    .collect();
-                words.len() <= 2
-                    || words.first().is_some_and(|w| {
+                    .filter(|t| t.is_word());
+                let head = words.next().map(|t| self.m.lower(t));
+                words.nth(1).is_none()
+                    || head.is_some_and(|w| {
                         w.ends_with("ing")
                             || self.g().prepositions.contains(w)
                             || self.g().conjunctions.contains(w)
