@@ -825,20 +825,16 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     /// age, a role ("Sanders' campaign manager"), or a determiner phrase.
     fn appositive(&self, seg: Range<usize>) -> bool {
         let lang = &self.r.lang;
-        let words: Vec<usize> = seg
-            .clone()
-            .filter(|&x| self.m.tokens[x].is_word())
-            .collect();
-        let Some(&first) = words.first() else {
+        // the segment's words, read again for each test instead of collected
+        let words = || seg.clone().filter(|&x| self.m.tokens[x].is_word());
+        let Some(first) = words().next() else {
             return false;
         };
         let fw = self.word(first).unwrap_or("");
         lang.relative_pronouns.contains(fw)
             || self.g().determiners.contains(fw)
-            || words
-                .iter()
-                .any(|&x| self.word(x).is_some_and(|w| lang.title_words.contains(w)))
-            || words.iter().all(|&x| {
+            || words().any(|x| self.word(x).is_some_and(|w| lang.title_words.contains(w)))
+            || words().all(|x| {
                 self.is_cap(x)
                     || self
                         .word(x)
@@ -848,8 +844,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     /// A capitalised name (every word capitalised, not a pronoun or a number).
     fn is_name(&self, r: &Range<usize>) -> bool {
-        let words: Vec<usize> = r.clone().filter(|&x| self.m.tokens[x].is_word()).collect();
-        !words.is_empty() && words.iter().all(|&x| self.is_cap(x))
+        let mut words = r.clone().filter(|&x| self.m.tokens[x].is_word()).peekable();
+        words.peek().is_some() && words.all(|x| self.is_cap(x))
     }
 
     /// The grammatical subject at the start of the sentence (for "..., saying ...").
