@@ -461,6 +461,13 @@ fn office_near(
     })
 }
 
+/// `rank` is the last words of the longer `fuller` ("General" of "Major General").
+fn shortens(rank: &str, fuller: &str) -> bool {
+    fuller.len() > rank.len()
+        && fuller.ends_with(rank)
+        && fuller.as_bytes()[fuller.len() - rank.len() - 1] == b' '
+}
+
 fn title_inconsistency(
     m: &TextModel,
     r: &RuleSet,
@@ -482,9 +489,11 @@ fn title_inconsistency(
                     .or_insert(span.0);
             }
         }
-        // a bare "General" next to a fuller rank is the same rank written short
+        // a rank that ends a fuller one also given is the same rank written short ("General"
+        // beside "Major General", "Admiral" beside "Rear Admiral")
         if ranks.len() > 1 {
-            ranks.remove("General");
+            let given: Vec<&str> = ranks.keys().copied().collect();
+            ranks.retain(|k, _| !given.iter().any(|fuller| shortens(k, fuller)));
         }
         let mut parts = Vec::new();
         if ranks.len() > 1 {
@@ -848,6 +857,15 @@ pub fn run(
 mod tests {
     use super::{hash_word, normalise, normalise_hash};
     use crate::text::is_word_char;
+
+    #[test]
+    fn a_rank_shortens_the_ranks_it_ends() {
+        assert!(super::shortens("General", "Major General"));
+        assert!(super::shortens("Admiral", "Rear Admiral"));
+        assert!(!super::shortens("Major", "Major General"));
+        assert!(!super::shortens("General", "General"));
+        assert!(!super::shortens("Admiral", "Vice-Admiral"));
+    }
 
     /// What `normalise` must give: the words split at every other character, each
     /// lower-cased as a whole (so a Greek final sigma stays final).
