@@ -253,12 +253,7 @@ pub fn unattributed_flags(
             out.push(Flag {
                 id: rule.id.clone(),
                 severity: rule.severity.as_str(),
-                message: render(
-                    &rule.message,
-                    &crate::score::cat(&["\"", &m.text[a..b], "\""]),
-                    "",
-                    "",
-                ),
+                message: render(&rule.message, &["\"", &m.text[a..b], "\""].concat(), "", ""),
                 span: Span { start: a, end: b },
             });
         }

@@ -33,16 +33,6 @@ fn factor(
     }
 }
 
-/// The pieces joined into one string of exactly their length: the reasons are plain
-/// concatenations, which need none of `format!`'s machinery.
-pub(crate) fn cat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        out.push_str(p);
-    }
-    out
-}
-
 pub fn level_of(score: i32, s: &ScoringFile) -> Level {
     let l = &s.levels;
     if score >= l.strong {
@@ -166,7 +156,7 @@ pub fn attributed(
             "\" is not a recognised kind of source",
         ),
     };
-    factor(&mut f, key, value, || cat(&[pre, name, post]).into());
+    factor(&mut f, key, value, || [pre, name, post].concat().into());
 
     // conduit: the first hop, when the author relies on an outlet or a class of media
     let first = &l.chain[0];
@@ -207,18 +197,19 @@ pub fn attributed(
                     )
                 };
                 factor(&mut f, k, v, || {
-                    cat(&[
+                    [
                         first_name,
                         " (",
                         st.as_str(),
                         ") is a state outlet relaying its own government",
-                    ])
+                    ]
+                    .concat()
                     .into()
                 });
             } else {
                 factor(&mut f, status_key(st), status_points(st), || {
                     // sized for the status, which is then written with spaces for underscores
-                    let mut why = cat(&[first_name, " is rated ", st.as_str()]);
+                    let mut why = [first_name, " is rated ", st.as_str()].concat();
                     why.truncate(why.len() - st.as_str().len());
                     why.extend(st.as_str().chars().map(|c| if c == '_' { ' ' } else { c }));
                     why.into()
@@ -231,11 +222,12 @@ pub fn attributed(
                 "conduit.generic_class",
                 w.conduit.generic_class,
                 || {
-                    cat(&[
+                    [
                         "relayed by \"",
                         first_name,
                         "\", a class of media rather than a named outlet",
-                    ])
+                    ]
+                    .concat()
                     .into()
                 },
             );
@@ -278,7 +270,9 @@ pub fn attributed(
     };
     let cv = w.cue.get(&l.det.class).copied().unwrap_or(0);
     factor(&mut f, l.det.class.score_key(), cv, || {
-        cat(&["\"", cue_text, "\" is a ", l.det.class.as_str(), " cue"]).into()
+        ["\"", cue_text, "\" is a ", l.det.class.as_str(), " cue"]
+            .concat()
+            .into()
     });
 
     if l.chain.len() > w.hops.free {
@@ -289,10 +283,11 @@ pub fn attributed(
             w.hops.per_extra_hop * extra,
             || {
                 let mut n = itoa::Buffer::new();
-                cat(&[
+                [
                     n.format(l.chain.len()),
                     " hops between the author and the speaker",
-                ])
+                ]
+                .concat()
                 .into()
             },
         );
@@ -317,7 +312,7 @@ pub fn attributed(
             &mut f,
             "integrity.garbled_name",
             w.integrity.garbled_name,
-            || cat(&["\"", written, "\" is spelt unlike ", v.1]).into(),
+            || ["\"", written, "\" is spelt unlike ", v.1].concat().into(),
         );
     }
     if let Some(term) = speculative {
@@ -325,7 +320,11 @@ pub fn attributed(
             &mut f,
             "integrity.speculation_in_content",
             w.integrity.speculation_in_content,
-            || cat(&["the paraphrase states speculation (\"", term, "\") as fact"]).into(),
+            || {
+                ["the paraphrase states speculation (\"", term, "\") as fact"]
+                    .concat()
+                    .into()
+            },
         );
     }
     finish(f, &r.scoring, true)
