@@ -336,33 +336,33 @@ impl Job<'_> {
     /// Analyses and encodes a batch on the pool's threads, results in input order.
     fn run(&self, items: Vec<input::Item>) -> Vec<Result<Encoded>> {
         use rayon::prelude::*;
-        items
-            .into_par_iter()
-            .map(|item| {
-                let a = item.parse()?;
-                let report = crate::analyze_full(&a.id, &a.text, a.meta, self.rules, self.library);
-                let hit = self
-                    .args
-                    .fail_on
-                    .is_some_and(|level| report.claims.iter().any(|c| c.strength.level <= level));
-                Ok(match self.args.explain {
-                    Some(n) => {
-                        let text = crate::authoring::explanation(self.rules, &a.text, &report, n)
-                            .unwrap_or_else(|e| format!("{}: {e}\n", a.id));
-                        Encoded {
-                            body: Ok(Vec::new()),
-                            hit,
-                            explained: Some(text),
-                        }
-                    }
-                    None => Encoded {
-                        body: crate::output::encode(self.format, &self.table, &report),
-                        hit,
-                        explained: None,
-                    },
-                })
-            })
-            .collect()
+        items.into_par_iter().map(|item| self.one(item)).collect()
+    }
+
+    /// Analyses and encodes one article.
+    fn one(&self, item: input::Item) -> Result<Encoded> {
+        let a = item.parse()?;
+        let report = crate::analyze_full(&a.id, &a.text, a.meta, self.rules, self.library);
+        let hit = self
+            .args
+            .fail_on
+            .is_some_and(|level| report.claims.iter().any(|c| c.strength.level <= level));
+        Ok(match self.args.explain {
+            Some(n) => {
+                let text = crate::authoring::explanation(self.rules, &a.text, &report, n)
+                    .unwrap_or_else(|e| format!("{}: {e}\n", a.id));
+                Encoded {
+                    body: Ok(Vec::new()),
+                    hit,
+                    explained: Some(text),
+                }
+            }
+            None => Encoded {
+                body: crate::output::encode(self.format, &self.table, &report),
+                hit,
+                explained: None,
+            },
+        })
     }
 }
 
@@ -375,10 +375,10 @@ struct InFlight {
 
 /// Batches of articles on their way through the workers. With more than one job, the next
 /// batch is read (and the last one written) while the workers analyse, so reading and
-/// writing do not leave the workers idle; with one job everything runs in turn.
+/// writing do not leave the workers idle; with one job everything runs in turn on the
+/// calling thread.
 struct Batches<'b, 's> {
     job: &'s Job<'s>,
-    pool: &'s rayon::ThreadPool,
     scope: &'b rayon::Scope<'s>,
     overlap: bool,
     pending: Option<InFlight>,
@@ -395,7 +395,8 @@ impl Batches<'_, '_> {
         let bytes: u64 = items.iter().map(|i| i.input_len() as u64).sum();
         let count = items.len();
         if !self.overlap {
-            let results = self.pool.install(|| self.job.run(items));
+            // one job: on this thread, with no hand-over to a worker and back per batch
+            let results = items.into_iter().map(|i| self.job.one(i)).collect();
             out.write(results, count, bytes);
             return;
         }
@@ -553,7 +554,6 @@ fn check(args: &CheckArgs) -> Result<i32> {
     pool.in_place_scope(|scope| {
         let mut batches = Batches {
             job: &job,
-            pool: &pool,
             scope,
             overlap: jobs > 1,
             pending: None,
