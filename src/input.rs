@@ -538,6 +538,32 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// The next line with its `\n` (empty at the end), as `read_until` reads it but found with
+/// the memchr crate's search and copied once into a vector of its size when the reader's
+/// buffer holds all of it.
+fn next_line<R: BufRead>(reader: &mut R) -> std::io::Result<Vec<u8>> {
+    let mut line = Vec::new();
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(line);
+        }
+        let (n, done) = match memchr::memchr(b'\n', buf) {
+            Some(k) => (k + 1, true),
+            None => (buf.len(), false),
+        };
+        line.extend_from_slice(&buf[..n]);
+        reader.consume(n);
+        if done {
+            return Ok(line);
+        }
+    }
+}
+
 /// Streams a JSONL reader line by line into `each`, each line unparsed. Bad lines go to
 /// `each` as errors.
 fn stream_jsonl<R: BufRead>(
@@ -548,11 +574,8 @@ fn stream_jsonl<R: BufRead>(
     let shared: std::sync::Arc<str> = name.into();
     let mut line_no = 0;
     loop {
-        let mut buf = Vec::new();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(name, e))?;
-        if n == 0 {
+        let buf = next_line(&mut reader).map_err(|e| Error::io(name, e))?;
+        if buf.is_empty() {
             return Ok(());
         }
         line_no += 1;
@@ -915,6 +938,28 @@ mod tests {
             Mutation::Insert(i, c) => {
                 let k = at(i);
                 format!("{}{c}{}", &line[..k], &line[k..])
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn next_line_reads_as_read_until(
+            text in "([a-z\r\n]|é|\n\n){0,60}",
+            capacity in 1usize..24,
+        ) {
+            let mut ours = BufReader::with_capacity(capacity, text.as_bytes());
+            let mut theirs = BufReader::with_capacity(capacity, text.as_bytes());
+            loop {
+                let line = next_line(&mut ours).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let mut want = Vec::new();
+                theirs
+                    .read_until(b'\n', &mut want)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(&line, &want);
+                if line.is_empty() {
+                    break;
+                }
             }
         }
     }
