@@ -84,6 +84,9 @@ pub struct TextModel<'a> {
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
     lower: String,
+    /// The lower-case forms while the tokenizer writes them, as bytes (whole characters
+    /// only): made `lower` once the text is tokenized.
+    lower_bytes: Vec<u8>,
     /// Runs of letters and digits in the sentences' words, in text order, with their filter
     /// bits (see `word_runs`).
     word_runs: Vec<(u32, u32, u16)>,
@@ -165,7 +168,8 @@ impl<'a> TextModel<'a> {
             // half of the capitalised-word lists.
             sentences: Vec::with_capacity(text.len() / 80 + 4),
             tokens: Vec::with_capacity(text.len() / 4 + 8),
-            lower: String::with_capacity(text.len() / 3 + 8),
+            lower: String::new(),
+            lower_bytes: Vec::with_capacity(text.len() / 3 + 8),
             word_runs: Vec::with_capacity(text.len() / 4 + 8),
             caps: Vec::with_capacity(text.len() / 16 + 8),
             line_starts,
@@ -188,6 +192,10 @@ impl<'a> TextModel<'a> {
                 });
             }
         }
+        // only whole characters were written, so this never falls back
+        let lower = std::mem::take(&mut model.lower_bytes);
+        model.lower = String::from_utf8(lower)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         model
     }
 
@@ -312,7 +320,9 @@ impl<'a> TextModel<'a> {
 
     fn tokenize(&mut self, start: usize, end: usize) {
         let text = self.text;
-        let bytes = text.as_bytes();
+        // the sentence's bytes and those before it: an index below `bytes.len()` is in the
+        // sentence or before it, so that reads need no test against `end` of their own
+        let bytes = text.as_bytes().get(..end).unwrap_or_default();
         let mut i = start;
         let mut single_open: Option<usize> = None;
         while i < end {
@@ -327,63 +337,85 @@ impl<'a> TextModel<'a> {
             }
             if is_word_char(c) {
                 // a word: alphanumerics joined by internal apostrophes, hyphens and periods;
-                // `plain` while it is ASCII with no upper-case letter (its own lower case)
+                // `plain` while it is ASCII with no upper-case letter (its own lower case),
+                // `ascii` while it is ASCII
                 let mut j = i + w;
                 let mut plain = c.is_ascii_lowercase() || c.is_ascii_digit();
+                let mut ascii = c.is_ascii();
                 // the runs of letters and digits between joining marks, for the scan
                 let mut run_start = i;
                 loop {
                     // the ASCII letters and digits of the word, a byte at a time
                     let mut seen = 0;
-                    while j < end {
-                        let class = ASCII_WORD[bytes[j] as usize];
-                        if class == 0 {
-                            break;
-                        }
-                        seen |= class;
-                        j += 1;
-                    }
+                    let tail = bytes.get(j..).unwrap_or_default();
+                    j += tail
+                        .iter()
+                        .position(|&b| {
+                            let class = ASCII_WORD[b as usize];
+                            seen |= class;
+                            class == 0
+                        })
+                        .unwrap_or(tail.len());
                     plain &= seen & UPPER == 0;
-                    let Some(d) = char_at(text, j, end) else {
+                    let Some(&b) = bytes.get(j) else {
                         break;
                     };
-                    if is_word_char(d) {
-                        plain = false;
-                        j += d.len_utf8();
-                        continue;
-                    }
-                    if matches!(d, '\'' | '’' | '-' | '.' | '&') {
-                        let after = j + d.len_utf8();
-                        if char_at(text, after, end).is_some_and(is_word_char) {
-                            // keep "U.S" and "don't" together, but not "word.Next" sentence joins
-                            if d == '.'
-                                && !bytes.get(after).is_some_and(|b| {
-                                    b.is_ascii_lowercase() || b.is_ascii_uppercase()
-                                })
-                            {
-                                break;
-                            }
-                            plain &= d.is_ascii();
-                            let bit = crate::scan::run_bit(bytes, run_start, j);
-                            self.word_runs.push((run_start as u32, j as u32, bit));
-                            run_start = after;
-                            j = after;
+                    let d = if b < 0x80 {
+                        // not a letter or digit (the loop above stopped at it): a joining
+                        // mark or the end of the word
+                        if !matches!(b, b'\'' | b'-' | b'.' | b'&') {
+                            break;
+                        }
+                        b as char
+                    } else {
+                        let Some(d) = char_at(text, j, end) else {
+                            break;
+                        };
+                        if is_word_char(d) {
+                            plain = false;
+                            ascii = false;
+                            j += d.len_utf8();
                             continue;
                         }
+                        if d != '’' {
+                            break;
+                        }
+                        d
+                    };
+                    let after = j + d.len_utf8();
+                    if char_at(text, after, end).is_some_and(is_word_char) {
+                        // keep "U.S" and "don't" together, but not "word.Next" sentence joins
+                        if d == '.' && !bytes.get(after).is_some_and(u8::is_ascii_alphabetic) {
+                            break;
+                        }
+                        plain &= d.is_ascii();
+                        ascii &= d.is_ascii();
+                        let bit = crate::scan::run_bit(bytes, run_start, j);
+                        self.word_runs.push((run_start as u32, j as u32, bit));
+                        run_start = after;
+                        j = after;
+                        continue;
                     }
                     break;
                 }
-                self.push_word(i, j, plain);
-                // a plain word in one run is its own lower case: its bit is the run's
-                let bit = match self.tokens.last() {
-                    Some(t) if plain && run_start == i => t.lo_bit,
-                    _ => crate::scan::run_bit(bytes, run_start, j),
+                let bit = if plain {
+                    let bit = self.push_plain(i, j);
+                    // a plain word in one run is its own lower case: its bit is the run's
+                    if run_start == i {
+                        bit
+                    } else {
+                        crate::scan::run_bit(bytes, run_start, j)
+                    }
+                } else {
+                    self.push_word(i, j, ascii);
+                    crate::scan::run_bit(bytes, run_start, j)
                 };
                 self.word_runs.push((run_start as u32, j as u32, bit));
                 i = j;
                 continue;
             }
-            let kind = if let Some(q) = self.quote_at_forward(i) {
+            let quote = self.quote_at_forward(i);
+            let kind = if let Some(q) = quote {
                 let q = &self.quotes[q];
                 if q.open_mark == Some(i) {
                     TokKind::QuoteOpen
@@ -400,7 +432,7 @@ impl<'a> TextModel<'a> {
                 && text[i..].len() >= 2
                 && (text[i..].starts_with("''") || text[i..].starts_with("``"))
             {
-                self.push(i, i + 2, kind);
+                self.push_mark(i, i + 2, kind, quote);
                 i += 2;
                 continue;
             }
@@ -422,79 +454,92 @@ impl<'a> TextModel<'a> {
                     }
                 }
             }
-            self.push(i, i + w, kind);
+            self.push_mark(i, i + w, kind, quote);
             i += w;
         }
     }
 
-    /// A word token; `plain` when the tokenizer saw only ASCII without upper case, so that
-    /// the word is its own lower-case form.
+    /// A word the tokenizer saw only ASCII without upper case in, so that it is its own
+    /// lower-case form: nothing but the token to write. Returns its filter bit.
     #[inline(always)]
-    fn push_word(&mut self, start: usize, end: usize, plain: bool) {
-        debug_assert_eq!(
-            plain,
-            self.text[start..end]
-                .bytes()
-                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-        );
-        if plain {
-            // most words: their own lower case, so nothing but the token to write
-            let lo = self.lower.len() as u32;
-            let quote = self.quote_at_forward(start).map(|q| q as u32);
-            self.tokens.push(Token {
-                start: start as u32,
-                end: end as u32,
-                kind: TokKind::Word,
-                quote,
-                single: false,
-                cap: false,
-                lo_in_text: true,
-                lo_bit: crate::scan::filter_bit(&self.text.as_bytes()[start..end]),
-                lo_start: lo,
-                lo_end: lo,
-            });
-        } else {
-            self.push(start, end, TokKind::Word);
-        }
+    fn push_plain(&mut self, start: usize, end: usize) -> u16 {
+        debug_assert!(self.text[start..end]
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase()));
+        let lo = self.lower_bytes.len() as u32;
+        let quote = self.quote_at_forward(start).map(|q| q as u32);
+        let lo_bit = crate::scan::filter_bit(&self.text.as_bytes()[start..end]);
+        self.tokens.push(Token {
+            start: start as u32,
+            end: end as u32,
+            kind: TokKind::Word,
+            quote,
+            single: false,
+            cap: false,
+            lo_in_text: true,
+            lo_bit,
+            lo_start: lo,
+            lo_end: lo,
+        });
+        lo_bit
     }
 
-    /// A token on the general path: a word with a capital or a non-ASCII letter (its
-    /// lower-case form is copied), or a mark. Plain words are written by `push_word`.
-    #[inline]
-    fn push(&mut self, start: usize, end: usize, kind: TokKind) {
-        let lo_start = self.lower.len() as u32;
-        let mut cap = false;
-        if kind == TokKind::Word {
-            let w = &self.text[start..end];
-            cap = match w.as_bytes()[0] {
-                b if b < 0x80 => ASCII_WORD[b as usize] == UPPER,
-                _ => w.chars().next().is_some_and(char::is_uppercase),
-            };
-            if cap {
-                self.caps.push(self.tokens.len() as u32);
-            }
-            if w.is_ascii() {
-                self.lower.push_str(w);
-                let from = lo_start as usize;
-                self.lower[from..].make_ascii_lowercase();
-            } else {
-                for c in w.chars() {
-                    self.lower.extend(c.to_lowercase());
-                }
+    /// A word with a capital or a non-ASCII letter: its lower-case form is copied (a byte
+    /// at a time when the tokenizer saw it is `ascii`). Plain words are written by
+    /// `push_plain`.
+    fn push_word(&mut self, start: usize, end: usize, ascii: bool) {
+        debug_assert_eq!(ascii, self.text[start..end].is_ascii());
+        let lo_start = self.lower_bytes.len() as u32;
+        let w = &self.text[start..end];
+        let cap = match w.as_bytes().first() {
+            Some(&b) if b < 0x80 => ASCII_WORD[b as usize] == UPPER,
+            _ => w.chars().next().is_some_and(char::is_uppercase),
+        };
+        if cap {
+            self.caps.push(self.tokens.len() as u32);
+        }
+        if ascii {
+            self.lower_bytes
+                .extend(w.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            let mut buf = [0; 4];
+            for c in w.chars().flat_map(char::to_lowercase) {
+                self.lower_bytes
+                    .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
         }
         let quote = self.quote_at_forward(start).map(|q| q as u32);
         self.tokens.push(Token {
             start: start as u32,
             end: end as u32,
-            kind,
+            kind: TokKind::Word,
             quote,
             single: false,
             cap,
             lo_in_text: false,
-            lo_bit: crate::scan::filter_bit(&self.lower.as_bytes()[lo_start as usize..]),
+            lo_bit: crate::scan::filter_bit(&self.lower_bytes[lo_start as usize..]),
             lo_start,
-            lo_end: self.lower.len() as u32,
+            lo_end: self.lower_bytes.len() as u32,
+        });
+    }
+
+    /// A punctuation or quotation-mark token, with the quotation it lies in (the
+    /// tokenizer has just asked `quote_at_forward` for its start): no lower-case form.
+    #[inline(always)]
+    fn push_mark(&mut self, start: usize, end: usize, kind: TokKind, quote: Option<usize>) {
+        debug_assert_eq!(quote, self.quote_at(start));
+        let lo = self.lower_bytes.len() as u32;
+        self.tokens.push(Token {
+            start: start as u32,
+            end: end as u32,
+            kind,
+            quote: quote.map(|q| q as u32),
+            single: false,
+            cap: false,
+            lo_in_text: false,
+            lo_bit: crate::scan::filter_bit(&[]),
+            lo_start: lo,
+            lo_end: lo,
         });
     }
 }
@@ -705,6 +750,91 @@ mod tests {
         for &(a, b, bit) in runs {
             let lower = text[a as usize..b as usize].to_ascii_lowercase();
             assert_eq!(bit, crate::scan::filter_bit(lower.as_bytes()), "{lower:?}");
+        }
+    }
+
+    /// The tokenizer's words as a character-at-a-time reading finds them (the tokenizer's
+    /// first form): (start, end) of each word, in text order, for one sentence.
+    fn reference_words(text: &str) -> Vec<(usize, usize)> {
+        use super::is_word_char;
+        let at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+        let mut out = Vec::new();
+        let mut i = 0;
+        while let Some(c) = at(i) {
+            if !is_word_char(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            let mut j = i + c.len_utf8();
+            while let Some(d) = at(j) {
+                if is_word_char(d) {
+                    j += d.len_utf8();
+                    continue;
+                }
+                let after = j + d.len_utf8();
+                if matches!(d, '\'' | '’' | '-' | '.' | '&')
+                    && at(after).is_some_and(is_word_char)
+                    && (d != '.' || text.as_bytes()[after].is_ascii_alphabetic())
+                {
+                    j = after;
+                    continue;
+                }
+                break;
+            }
+            out.push((i, j));
+            i = j;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 400, ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Words, their lower-case forms, capitals and filter bits are those a plain
+        /// character-at-a-time reading gives, whatever mix of ASCII, capitals, joining
+        /// marks and other scripts the text has.
+        #[test]
+        fn words_and_their_lower_case_forms_match_a_reference_reading(
+            text in "[a-zA-Z0-9 .,'’&\"“”‘\\-:;!?éÉßİΣσЖж\u{2014}\u{00a0}]{0,80}"
+        ) {
+            let rules = crate::rules::compile::RuleSet::default_rules().unwrap();
+            let m = super::TextModel::new(&text, &rules.lang);
+            let mut words = Vec::new();
+            let mut caps = Vec::new();
+            for (k, t) in m.tokens.iter().enumerate() {
+                let s = m.tok_text(t);
+                if !t.is_word() {
+                    // one character, or a two-character quotation mark
+                    proptest::prop_assert!(s.chars().count() == 1 || s == "''" || s == "``");
+                    proptest::prop_assert_eq!(m.lower(t), "");
+                    continue;
+                }
+                words.push(t.range());
+                let lower: String = s.chars().flat_map(char::to_lowercase).collect();
+                proptest::prop_assert_eq!(m.lower(t), lower.as_str());
+                proptest::prop_assert_eq!(t.lo_bit, crate::scan::filter_bit(lower.as_bytes()));
+                let cap = s.chars().next().is_some_and(char::is_uppercase);
+                proptest::prop_assert_eq!(t.cap, cap);
+                if cap {
+                    caps.push(k as u32);
+                }
+                proptest::prop_assert_eq!(t.quote, m.quote_at(t.start as usize).map(|q| q as u32));
+            }
+            proptest::prop_assert_eq!(m.capitalised(), caps.as_slice());
+            let mut want = Vec::new();
+            for s in &m.sentences {
+                want.extend(
+                    reference_words(&text[s.start..s.end])
+                        .into_iter()
+                        .map(|(a, b)| s.start + a..s.start + b),
+                );
+            }
+            proptest::prop_assert_eq!(words, want);
+            for &(a, b, bit) in m.word_runs() {
+                let lower = text[a as usize..b as usize].to_ascii_lowercase();
+                proptest::prop_assert_eq!(bit, crate::scan::filter_bit(lower.as_bytes()));
+            }
         }
     }
 
