@@ -1,6 +1,6 @@
 //! Byte searches eight bytes at a time in a `u64` ("SIMD within a register"), for the few hot
-//! loops that look for one of a handful of bytes: quotation marks in the text model, bytes
-//! to escape in the JSON writer.
+//! loops that look for one of a handful of bytes: digits in the flag checks, bytes to escape
+//! in the JSON writer.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -26,7 +26,9 @@ pub(crate) fn digit(x: u64) -> u64 {
     below(x ^ (ONES * 0x30), 10)
 }
 
-/// The high bit of each byte of `x` of 0x80 or above (non-ASCII).
+/// The high bit of each byte of `x` of 0x80 or above (non-ASCII). Used by the tests since
+/// the quotation search moved to the memchr crate.
+#[cfg(test)]
 #[inline]
 pub(crate) fn non_ascii(x: u64) -> u64 {
     x & HIGHS
