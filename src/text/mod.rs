@@ -498,16 +498,31 @@ impl<'a> TextModel<'a> {
         if cap {
             self.caps.push(self.tokens.len() as u32);
         }
-        if ascii {
-            self.lower_bytes
-                .extend(w.bytes().map(|b| b.to_ascii_lowercase()));
+        let chunk = self
+            .text
+            .as_bytes()
+            .get(start..)
+            .and_then(<[u8]>::first_chunk::<8>);
+        let lo_bit = if let (true, Some(&eight)) = (ascii && w.len() <= 8, chunk) {
+            // most such words: the eight bytes from its start lower-cased at once, and the
+            // bytes after the word dropped again
+            let lower = crate::swar::ascii_lower(u64::from_le_bytes(eight)).to_le_bytes();
+            self.lower_bytes.extend_from_slice(&lower);
+            self.lower_bytes.truncate(lo_start as usize + w.len());
+            crate::scan::filter_bit(lower.get(..w.len()).unwrap_or_default())
         } else {
-            let mut buf = [0; 4];
-            for c in w.chars().flat_map(char::to_lowercase) {
+            if ascii {
                 self.lower_bytes
-                    .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    .extend(w.bytes().map(|b| b.to_ascii_lowercase()));
+            } else {
+                let mut buf = [0; 4];
+                for c in w.chars().flat_map(char::to_lowercase) {
+                    self.lower_bytes
+                        .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
             }
-        }
+            crate::scan::filter_bit(&self.lower_bytes[lo_start as usize..])
+        };
         let quote = self.quote_at_forward(start).map(|q| q as u32);
         self.tokens.push(Token {
             start: start as u32,
@@ -517,7 +532,7 @@ impl<'a> TextModel<'a> {
             single: false,
             cap,
             lo_in_text: false,
-            lo_bit: crate::scan::filter_bit(&self.lower_bytes[lo_start as usize..]),
+            lo_bit,
             lo_start,
             lo_end: self.lower_bytes.len() as u32,
         });
