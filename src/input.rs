@@ -312,11 +312,8 @@ mod fast {
             rest.starts_with(word).then(|| self.at += word.len())
         }
 
-        /// JSON whitespace, as serde skips it.
         fn space(&mut self) {
-            while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
-                self.at += 1;
-            }
+            self.at = space(self.line.as_bytes(), self.at);
         }
 
         /// The next `"` or `\\` at or after the cursor, and which it is.
@@ -403,131 +400,179 @@ mod fast {
             char::from_u32(0x1_0000 + ((n - 0xD800) << 10) + (low - 0xDC00))
         }
 
-        /// Skips a string after its `"`, checking its escapes as serde's `ignore_str` does.
-        fn skip_string(&mut self) -> Option<()> {
-            loop {
-                let (end, b) = self.stop()?;
-                self.at = end + 1;
-                if b == b'"' {
-                    return Some(());
-                }
-                match self.next()? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
-                    b'u' => {
-                        self.hex4()?;
+        /// Skips a value of any kind, validating it.
+        fn skip(&mut self) -> Option<()> {
+            self.at = skip(self.line.as_bytes(), self.at)?;
+            Some(())
+        }
+    }
+
+    /// Past the value at `i`, validating it as serde's `ignore_value` does. The open arrays
+    /// and objects are a stack of bits, 1 for an object.
+    fn skip(b: &[u8], mut i: usize) -> Option<usize> {
+        let mut open: u64 = 0;
+        let mut depth = 0;
+        loop {
+            // at a value
+            let c = *b.get(i)?;
+            i += 1;
+            match c {
+                b'"' => i = skip_string(b, i)?,
+                b'0'..=b'9' | b'-' => i = number(b, i - 1)?,
+                b't' => i = literal(b, i, b"rue")?,
+                b'f' => i = literal(b, i, b"alse")?,
+                b'n' => i = literal(b, i, b"ull")?,
+                b'[' | b'{' => {
+                    if depth == MAX_DEPTH {
+                        return None;
                     }
-                    _ => return None,
-                }
-            }
-        }
-
-        /// Digits, how many.
-        fn digits(&mut self) -> usize {
-            let start = self.at;
-            while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-                self.at += 1;
-            }
-            self.at - start
-        }
-
-        /// A number by the JSON grammar (no leading zeros, digits after `.` and `e`).
-        fn number(&mut self) -> Option<()> {
-            if self.peek() == Some(b'-') {
-                self.at += 1;
-            }
-            match self.next()? {
-                b'0' if self.peek().is_some_and(|b| b.is_ascii_digit()) => return None,
-                b'0' => {}
-                b'1'..=b'9' => {
-                    self.digits();
+                    let object = c == b'{';
+                    i = space(b, i);
+                    if b.get(i) != Some(if object { &b'}' } else { &b']' }) {
+                        open = open << 1 | u64::from(object);
+                        depth += 1;
+                        if object {
+                            i = member(b, i)?;
+                        }
+                        continue;
+                    }
+                    i += 1;
                 }
                 _ => return None,
             }
-            if self.peek() == Some(b'.') {
-                self.at += 1;
-                if self.digits() == 0 {
-                    return None;
-                }
-            }
-            if let Some(b'e' | b'E') = self.peek() {
-                self.at += 1;
-                if let Some(b'+' | b'-') = self.peek() {
-                    self.at += 1;
-                }
-                if self.digits() == 0 {
-                    return None;
-                }
-            }
-            Some(())
-        }
-
-        /// An object member's key and colon, up to its value.
-        fn member(&mut self) -> Option<()> {
-            self.eat(b'"')?;
-            self.skip_string()?;
-            self.space();
-            self.eat(b':')?;
-            self.space();
-            Some(())
-        }
-
-        /// Skips a value of any kind, validating it; the open containers are a stack of
-        /// bits, 1 for an object.
-        fn skip(&mut self) -> Option<()> {
-            let mut open: u64 = 0;
-            let mut depth = 0;
+            // after a value: a comma and the next, or the ends of containers
             loop {
-                match self.next()? {
-                    b'"' => self.skip_string()?,
-                    b'-' | b'0'..=b'9' => {
-                        self.at -= 1;
-                        self.number()?;
-                    }
-                    b't' => self.literal(b"rue")?,
-                    b'f' => self.literal(b"alse")?,
-                    b'n' => self.literal(b"ull")?,
-                    b @ (b'[' | b'{') => {
-                        if depth == MAX_DEPTH {
-                            return None;
+                if depth == 0 {
+                    return Some(i);
+                }
+                let object = open & 1 == 1;
+                i = space(b, i);
+                let c = *b.get(i)?;
+                i += 1;
+                match c {
+                    b',' => {
+                        i = space(b, i);
+                        if object {
+                            i = member(b, i)?;
                         }
-                        let object = b == b'{';
-                        self.space();
-                        if self.peek() != Some(if object { b'}' } else { b']' }) {
-                            open = open << 1 | u64::from(object);
-                            depth += 1;
-                            if object {
-                                self.member()?;
-                            }
-                            continue;
-                        }
-                        self.at += 1;
+                        break;
                     }
+                    b']' if !object => {}
+                    b'}' if object => {}
                     _ => return None,
                 }
-                // after a value: a comma and the next, or the ends of containers
-                loop {
-                    if depth == 0 {
-                        return Some(());
-                    }
-                    let object = open & 1 == 1;
-                    self.space();
-                    match self.next()? {
-                        b',' => {
-                            self.space();
-                            if object {
-                                self.member()?;
-                            }
-                            break;
-                        }
-                        b']' if !object => {}
-                        b'}' if object => {}
-                        _ => return None,
-                    }
-                    open >>= 1;
-                    depth -= 1;
-                }
+                open >>= 1;
+                depth -= 1;
             }
         }
+    }
+
+    /// Past the spaces at `i`: JSON's other whitespace bytes are control bytes, which no
+    /// line on the fast path holds (and were one there, the byte after the spaces would
+    /// not be what the caller expects, and serde would read the line).
+    #[inline]
+    fn space(b: &[u8], mut i: usize) -> usize {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    }
+
+    /// Past `word` at `i`.
+    #[inline]
+    fn literal(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+        b.get(i..)?.starts_with(word).then_some(i + word.len())
+    }
+
+    /// Past an object member's key and colon at `i`, at its value.
+    #[inline]
+    fn member(b: &[u8], i: usize) -> Option<usize> {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let i = space(b, skip_string(b, i + 1)?);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        Some(space(b, i + 1))
+    }
+
+    /// Past a string whose `"` is just before `i`, checking its escapes as serde's
+    /// `ignore_str` does. Skipped strings are mostly short keys, so the first eight bytes
+    /// are looked at in a word before memchr2.
+    fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+        loop {
+            let rest = b.get(i..)?;
+            let first = rest.get(..8).map_or(0, |w| {
+                let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+                crate::swar::equal(x, b'"') | crate::swar::equal(x, b'\\')
+            });
+            let k = match first {
+                0 => memchr::memchr2(b'"', b'\\', rest)?,
+                h => (h.trailing_zeros() / 8) as usize,
+            };
+            i += k + 1;
+            if rest[k] == b'"' {
+                return Some(i);
+            }
+            match *b.get(i)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 1,
+                b'u' => {
+                    let hex = b.get(i + 1..i + 5)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    i += 5;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Past the digits at `i`.
+    #[inline]
+    fn digits(b: &[u8], mut i: usize) -> usize {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    }
+
+    /// Past a number at `i` by the JSON grammar (no leading zeros, digits after `.` and
+    /// `e`).
+    fn number(b: &[u8], mut i: usize) -> Option<usize> {
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match *b.get(i)? {
+            b'0' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => return None,
+            b'0' => i += 1,
+            b'1'..=b'9' => i = digits(b, i + 1),
+            _ => return None,
+        }
+        // mostly an integer ends here
+        if !matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+            return Some(i);
+        }
+        if b.get(i) == Some(&b'.') {
+            let j = digits(b, i + 1);
+            if j == i + 1 {
+                return None;
+            }
+            i = j;
+        }
+        if let Some(b'e' | b'E') = b.get(i) {
+            i += 1;
+            if let Some(b'+' | b'-') = b.get(i) {
+                i += 1;
+            }
+            let j = digits(b, i);
+            if j == i {
+                return None;
+            }
+            i = j;
+        }
+        Some(i)
     }
 }
 
