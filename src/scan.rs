@@ -408,25 +408,27 @@ impl WordLists {
         let mut pos = 0;
         let mut r = 0;
         for s in &m.sentences {
-            // the runs of this sentence
-            let first = r;
-            while r < runs.len() && (runs[r].0 as usize) < s.end {
-                r += 1;
-            }
-            if s.start < pos {
-                // a word of the text before ran into this sentence
+            let read_runs = s.start >= pos && {
+                pos = self.find_between(text, pos, s.start, &mut st, out);
+                pos <= s.start && bounded(text, s.start, s.end)
+            };
+            if !read_runs {
+                // a word of the text before ran into this sentence, or a word runs across an
+                // edge of it: its runs are passed over and it is read byte by byte
+                while r < runs.len() && (runs[r].0 as usize) < s.end {
+                    r += 1;
+                }
                 pos = self.find_between(text, pos, s.end, &mut st, out);
                 continue;
             }
-            pos = self.find_between(text, pos, s.start, &mut st, out);
-            if pos > s.start || !bounded(text, s.start, s.end) {
-                // a word runs across an edge of the sentence: read it byte by byte
-                pos = self.find_between(text, pos, s.end, &mut st, out);
-                continue;
-            }
-            for &(a, b, bit) in &runs[first..r] {
-                // the tokenizer computed the run's filter bit
+            // the runs of this sentence, read in the same pass that finds their end
+            while let Some(&(a, b, bit)) = runs.get(r) {
                 let (a, b) = (a as usize, b as usize);
+                if a >= s.end {
+                    break;
+                }
+                r += 1;
+                // the tokenizer computed the run's filter bit
                 if b - a <= self.max_key && self.seen.may_contain_bit(bit) {
                     self.look_up(text, a, b, &mut st, out);
                 }
@@ -875,6 +877,24 @@ mod model_tests {
                 }
             }
             Err(_) => eprintln!("note: {} is absent; PolNeAR part skipped", dev.display()),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 300, ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// Words the rules key, cut and joined at random with sentence ends, line breaks,
+        /// quotation marks and stray letters: the runs of each sentence, the words running
+        /// across its edges and the text between sentences give the byte scan's matches.
+        #[test]
+        fn the_scan_from_the_tokenizer_matches_the_byte_scan_on_any_text(
+            text in "((Reuters|Kremlin|[Tt]he|said|state media|White House|officials|\
+                      U\\.S\\.|Tass|Rūḥānī|pro-Kremlin)|[ .,!?\n“”—a-zA-Z]){0,40}"
+        ) {
+            let r = RuleSet::default_rules().unwrap();
+            let m = TextModel::new(&text, &r.lang);
+            proptest::prop_assert_eq!(DocScan::with_model(&m, &r), DocScan::new(&text, &r));
         }
     }
 }
