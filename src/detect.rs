@@ -632,9 +632,10 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             {
                 return true;
             }
-            let sentence_initial = self.m.sentences.iter().any(|s| s.tokens.start == k);
+            // only a capitalised determiner asks whether it opens a sentence (a scan of them)
+            let sentence_initial = || self.m.sentences.iter().any(|s| s.tokens.start == k);
             if self.is_cap(k)
-                && !(sentence_initial && self.g().determiners.contains(w))
+                && !(self.g().determiners.contains(w) && sentence_initial())
                 && w.chars().any(char::is_alphabetic)
             {
                 return true;
@@ -1124,7 +1125,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             }
             return;
         }
-        let venue = self.sentence_has_venue(&sent);
+        // whether the sentence names a venue, looked for only once a detection needs it
+        let venue_cell = std::cell::OnceCell::new();
+        let venue = || *venue_cell.get_or_init(|| self.sentence_has_venue(&sent));
         let first_new = out.len();
         let mut consumed = vec![false; hits.len()];
         let mut according: Vec<(Range<usize>, Bytes, usize)> = Vec::new(); // source, content, hit index
@@ -1141,7 +1144,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 }
                 CueKind::QuoteChain | CueKind::CiteChain => {
                     if let Some(mut d) = self.chain(si, h, &sent, &hits, &mut consumed) {
-                        d.venue = venue;
+                        d.venue = venue();
                         out.push(d);
                     } else if h.phrase.kind == CueKind::CiteChain && h.phrase.form == Form::Ing {
                         // "..., X reported, citing Y": extend the previous detection
@@ -1160,7 +1163,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 CueKind::Verb => {
                     let prev = out[first_new..].last().and_then(|d| d.source.clone());
                     if let Some(mut d) = self.verb(si, h, &sent, next_hit, prev) {
-                        d.venue = d.venue || venue;
+                        d.venue = d.venue || venue();
                         out.push(d);
                     }
                 }
@@ -1220,7 +1223,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     pattern: "according to X",
                     directness,
                     inherited: false,
-                    venue,
+                    venue: venue(),
                     listener: None,
                 });
             }
