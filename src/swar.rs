@@ -1,6 +1,7 @@
-//! Byte searches eight bytes at a time in a `u64` ("SIMD within a register"), for the few hot
-//! loops that look for one of a handful of bytes: digits in the flag checks, bytes to escape
-//! in the JSON writer.
+//! Byte work eight bytes at a time in a `u64` ("SIMD within a register"), for the few hot
+//! loops that look for one of a handful of bytes (digits in the flag checks, a letter in the
+//! article checks, the end of a key in the corpus-line parser) or lower-case short words (the
+//! scan, the tokenizer).
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -24,14 +25,6 @@ pub(crate) fn below(x: u64, n: u8) -> u64 {
 #[inline]
 pub(crate) fn digit(x: u64) -> u64 {
     below(x ^ (ONES * 0x30), 10)
-}
-
-/// The high bit of each byte of `x` of 0x80 or above (non-ASCII). Used by the tests since
-/// the quotation search moved to the memchr crate.
-#[cfg(test)]
-#[inline]
-pub(crate) fn non_ascii(x: u64) -> u64 {
-    x & HIGHS
 }
 
 /// Each ASCII upper-case letter of `x` made lower case, exactly, byte by byte (no carry
@@ -109,7 +102,8 @@ mod tests {
 
     #[test]
     fn each_test_flags_exactly_the_first_matching_byte() {
-        let mark = |x: u64| equal(x, b'"') | below(x, 0x20) | non_ascii(x);
+        // with the non-ASCII bytes (their high bit) as a third kind of match
+        let mark = |x: u64| equal(x, b'"') | below(x, 0x20) | (x & HIGHS);
         let slow = |bytes: &[u8], from: usize| {
             (from..bytes.len())
                 .find(|&k| bytes[k] == b'"' || bytes[k] < 0x20 || bytes[k] >= 0x80)
