@@ -267,6 +267,9 @@ pub fn analyze_full(
             continue;
         }
         let sentence_flags = flags::term_flags(rules, &scan, &m, (s.start, end), true);
+        // the last claim of the sentence takes its text, the others a copy
+        let last = mine.iter().rposition(|l| !l.chain.is_empty());
+        let mut sentence_text = Some(sentence_text);
         for (k, l) in mine.iter().enumerate() {
             let Some(source) = l.chain.last() else {
                 continue;
@@ -304,7 +307,11 @@ pub fn analyze_full(
             );
             claims.push(Claim {
                 index: 0,
-                text: sentence_text.clone(),
+                text: if Some(k) == last {
+                    sentence_text.take().unwrap_or_default()
+                } else {
+                    sentence_text.clone().unwrap_or_default()
+                },
                 span,
                 line,
                 column,
@@ -377,7 +384,13 @@ pub fn analyze_full(
         summary.attributed += usize::from(c.attribution.is_some());
         summary.flags += c.flags.len();
         for f in &c.flags {
-            *summary.flags_by_id.entry(f.id.clone()).or_default() += 1;
+            // the id is copied only the first time it is counted
+            match summary.flags_by_id.get_mut(&f.id) {
+                Some(n) => *n += 1,
+                None => {
+                    summary.flags_by_id.insert(f.id.clone(), 1);
+                }
+            }
         }
     }
     ArticleReport {

@@ -38,6 +38,20 @@ pub(crate) fn ascii_lower(x: u64) -> u64 {
     x | (upper >> 2)
 }
 
+/// The high bit of each ASCII letter or digit of `x`, and of each upper-case letter among
+/// them, exactly, byte by byte (as [`ascii_lower`], no carry crosses a byte).
+#[inline]
+pub(crate) fn ascii_alnum(x: u64) -> (u64, u64) {
+    let low7 = x & !HIGHS;
+    let from = |b: u8| low7.wrapping_add(ONES * (0x80 - b as u64));
+    let past = |b: u8| low7.wrapping_add(ONES * (0x7f - b as u64));
+    let ascii = !x & HIGHS;
+    let upper = from(b'A') & !past(b'Z') & ascii;
+    let lower = from(b'a') & !past(b'z');
+    let digit = from(b'0') & !past(b'9');
+    ((upper | ((lower | digit) & ascii)) & HIGHS, upper & HIGHS)
+}
+
 /// The first byte at or after `from` that `hits` flags, or `bytes.len()`. `hits` maps eight
 /// bytes (little-endian) to the high bits of the bytes it is looking for, exact for the
 /// lowest. The last few bytes are read in the eight that end the slice when eight or more
@@ -95,6 +109,27 @@ mod tests {
                     let want = bytes.map(|c| c.to_ascii_lowercase());
                     let got = ascii_lower(u64::from_le_bytes(bytes)).to_le_bytes();
                     assert_eq!(got, want, "byte {b:#x} at {pos} among {fill:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_alnum_flags_each_letter_digit_and_capital_as_u8_does() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                for fill in [0u8, b'0', b'9', b'A', b'Z', b'a', b'z', 0x7f, 0x80, 0xff] {
+                    let mut bytes = [fill; 8];
+                    bytes[pos] = b;
+                    let (alnum, upper) = ascii_alnum(u64::from_le_bytes(bytes));
+                    let (alnum, upper) = (alnum.to_le_bytes(), upper.to_le_bytes());
+                    for k in 0..8 {
+                        let c = bytes[k];
+                        assert_eq!(alnum[k] == 0x80, c.is_ascii_alphanumeric(), "{c:#x} at {k}");
+                        assert_eq!(upper[k] == 0x80, c.is_ascii_uppercase(), "{c:#x} at {k}");
+                        assert_eq!(alnum[k] & 0x7f, 0);
+                        assert_eq!(upper[k] & 0x7f, 0);
+                    }
                 }
             }
         }

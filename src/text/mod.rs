@@ -176,12 +176,16 @@ impl<'a> TextModel<'a> {
             quote_cursor: 0,
             quote_known: (0, 0, None),
         };
+        // one vector for the sentences of every paragraph in turn
+        let mut spans = Vec::new();
         for p in 0..model.paragraphs.len() {
             if model.paragraphs[p].kind != ParaKind::Body {
                 continue;
             }
             let para = model.paragraphs[p].clone();
-            for (s, e) in sentences::split(text, para.start, para.end, &model.quotes, lang) {
+            spans.clear();
+            sentences::split(text, para.start, para.end, &model.quotes, lang, &mut spans);
+            for &(s, e) in &spans {
                 let first = model.tokens.len();
                 model.tokenize(s, e);
                 model.sentences.push(Sentence {
@@ -345,18 +349,39 @@ impl<'a> TextModel<'a> {
                 // the runs of letters and digits between joining marks, for the scan
                 let mut run_start = i;
                 loop {
-                    // the ASCII letters and digits of the word, a byte at a time
+                    // the ASCII letters and digits of the word, eight bytes at a time while
+                    // eight are left (most words end inside the first eight), then a byte
+                    // at a time
                     let mut seen = 0;
-                    let tail = bytes.get(j..).unwrap_or_default();
-                    j += tail
-                        .iter()
-                        .position(|&b| {
-                            let class = ASCII_WORD[b as usize];
-                            seen |= class;
-                            class == 0
-                        })
-                        .unwrap_or(tail.len());
-                    plain &= seen & UPPER == 0;
+                    while let Some(chunk) = bytes.get(j..j + 8) {
+                        let mut eight = [0u8; 8];
+                        eight.copy_from_slice(chunk);
+                        let (alnum, upper) = crate::swar::ascii_alnum(u64::from_le_bytes(eight));
+                        let stop = !alnum & 0x8080_8080_8080_8080;
+                        if stop == 0 {
+                            seen |= upper;
+                            j += 8;
+                            continue;
+                        }
+                        // the capitals before the first byte that is not a letter or digit
+                        let n = stop.trailing_zeros() as usize / 8;
+                        seen |= upper & ((1u64 << (8 * n)) - 1);
+                        j += n;
+                        break;
+                    }
+                    let mut class_seen = 0;
+                    if bytes.get(j).is_some_and(|&b| ASCII_WORD[b as usize] != 0) {
+                        let tail = bytes.get(j..).unwrap_or_default();
+                        j += tail
+                            .iter()
+                            .position(|&b| {
+                                let class = ASCII_WORD[b as usize];
+                                class_seen |= class;
+                                class == 0
+                            })
+                            .unwrap_or(tail.len());
+                    }
+                    plain &= seen == 0 && class_seen & UPPER == 0;
                     let Some(&b) = bytes.get(j) else {
                         break;
                     };

@@ -49,15 +49,26 @@ fn speaker_tag_follows(rest: &str, lang: &Language) -> bool {
     false
 }
 
+/// Appends the sentences of `text[start..end]` to `out`, trimmed of white space (the text
+/// model reuses one vector for all paragraphs).
+#[inline(never)]
 pub fn split(
     text: &str,
     start: usize,
     end: usize,
     quotes: &[Quote],
     lang: &Language,
-) -> Vec<(usize, usize)> {
-    // news sentences run to about 150 bytes
-    let mut out = Vec::with_capacity((end - start) / 100 + 1);
+    out: &mut Vec<(usize, usize)>,
+) {
+    // a sentence is pushed without the white space around it, and only when not empty
+    let mut push = |s: usize, e: usize| {
+        let t = &text[s..e];
+        let ts = s + (t.len() - t.trim_start().len());
+        let te = s + t.trim_end().len();
+        if te > ts {
+            out.push((ts, te));
+        }
+    };
     let mut sent_start = start;
     let seg = &text[start..end];
     // sentence marks are ASCII, so a byte search finds them (UTF-8 never repeats an ASCII
@@ -125,21 +136,12 @@ pub fn split(
                 }
             }
         }
-        out.push((sent_start, j));
+        push(sent_start, j);
         sent_start = j + (rest.len() - trimmed.len());
         // go on after the closing punctuation
         from = from.max(j - start);
     }
     if sent_start < end {
-        out.push((sent_start, end));
+        push(sent_start, end);
     }
-    out.into_iter()
-        .map(|(s, e)| {
-            let t = &text[s..e];
-            let ts = s + (t.len() - t.trim_start().len());
-            let te = s + t.trim_end().len();
-            (ts, te.max(ts))
-        })
-        .filter(|(s, e)| e > s)
-        .collect()
 }
