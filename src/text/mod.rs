@@ -44,7 +44,8 @@ pub struct Token {
     pub single: bool,
     /// A word whose first letter is upper case (`char::is_uppercase`).
     pub cap: bool,
-    /// The lower-case form is the token's own text (no upper-case letter in it).
+    /// The lower-case form is the token's own text (no upper-case letter in it), and
+    /// `lo_start..lo_end` is its range in the text; else that range is in `lower`.
     lo_in_text: bool,
     /// The word filters' bit for the lower-case form ([`crate::scan::filter_bit`]): a
     /// lookup of the word in a lower-case list can be turned away without reading it.
@@ -254,11 +255,14 @@ impl<'a> TextModel<'a> {
     /// Lower-case form of a word token.
     #[inline]
     pub fn lower(&self, t: &Token) -> &str {
-        if t.lo_in_text {
-            &self.text[t.range()]
+        // a choice of buffer, not of code path: the range is the token's own for a word that
+        // is its own lower case (the branch becomes a conditional move)
+        let base = if t.lo_in_text {
+            self.text
         } else {
-            &self.lower[t.lo_start as usize..t.lo_end as usize]
-        }
+            self.lower.as_str()
+        };
+        &base[t.lo_start as usize..t.lo_end as usize]
     }
 
     /// The text of a token.
@@ -491,7 +495,6 @@ impl<'a> TextModel<'a> {
         debug_assert!(self.text[start..end]
             .bytes()
             .all(|b| b.is_ascii() && !b.is_ascii_uppercase()));
-        let lo = self.lower_bytes.len() as u32;
         let quote = self.quote_at_forward(start).map(|q| q as u32);
         let lo_bit = crate::scan::filter_bit(&self.text.as_bytes()[start..end]);
         self.tokens.push(Token {
@@ -503,8 +506,8 @@ impl<'a> TextModel<'a> {
             cap: false,
             lo_in_text: true,
             lo_bit,
-            lo_start: lo,
-            lo_end: lo,
+            lo_start: start as u32,
+            lo_end: end as u32,
         });
         lo_bit
     }
