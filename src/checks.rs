@@ -9,6 +9,7 @@ use crate::rules::compile::CompiledFlag;
 use crate::rules::schema::Check;
 use crate::rules::RuleSet;
 use crate::text::{is_word_char, TextModel, TokKind};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 fn render(rule: &CompiledFlag, term: &str, source: &str, canonical: &str, count: usize) -> String {
@@ -762,31 +763,47 @@ fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) 
 
 /// Shares of attributed claims by their first hop (the outlet or source the author relies on).
 pub fn reliance(claims: &[Claim]) -> Vec<Reliance> {
-    let mut by: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
+    // keyed by the resolved name, borrowed, else the lower-cased text: a name is copied only
+    // when it is first seen (an ASCII text is lower-cased into a reused buffer to look it up)
+    let mut by: BTreeMap<Cow<str>, (&'static str, usize)> = BTreeMap::new();
+    let mut lower = String::new();
     let total = claims.iter().filter(|c| c.attribution.is_some()).count();
     for c in claims {
         let Some(a) = &c.attribution else { continue };
         let h = &a.chain[0];
-        let name = h.resolved.clone().unwrap_or_else(|| h.text.to_lowercase());
-        let e = by
-            .entry(name)
-            .or_insert((h.kind.to_string(), 0, c.span.start));
-        e.1 += 1;
+        let name: Cow<str> = match &h.resolved {
+            Some(r) => Cow::Borrowed(r.as_str()),
+            None if h.text.is_ascii() => {
+                lower.clear();
+                lower.push_str(&h.text);
+                lower.make_ascii_lowercase();
+                match by.get_mut(lower.as_str()) {
+                    Some(e) => {
+                        e.1 += 1;
+                        continue;
+                    }
+                    None => Cow::Owned(lower.clone()),
+                }
+            }
+            None => Cow::Owned(h.text.to_lowercase()),
+        };
+        by.entry(name).or_insert((h.kind, 0)).1 += 1;
     }
     let mut out: Vec<Reliance> = by
         .into_iter()
-        .map(|(source, (kind, claims, _))| Reliance {
+        .map(|(source, (kind, claims))| Reliance {
             share: if total > 0 {
                 claims as f64 / total as f64
             } else {
                 0.0
             },
-            source,
-            kind,
+            source: source.into_owned(),
+            kind: kind.to_string(),
             claims,
         })
         .collect();
-    out.sort_by(|a, b| b.claims.cmp(&a.claims).then(a.source.cmp(&b.source)));
+    // sources are distinct: the order is the same as a stable sort's
+    out.sort_unstable_by(|a, b| b.claims.cmp(&a.claims).then(a.source.cmp(&b.source)));
     out
 }
 
@@ -798,11 +815,11 @@ fn single_source(rule: &CompiledFlag, rel: &[Reliance], claims: &mut [Claim]) {
     }
     let first = claims.iter().find(|c| {
         c.attribution.as_ref().is_some_and(|a| {
-            a.chain[0]
-                .resolved
-                .clone()
-                .unwrap_or_else(|| a.chain[0].text.to_lowercase())
-                == top.source
+            // as [`reliance`] names it, compared without a copy
+            match &a.chain[0].resolved {
+                Some(r) => *r == top.source,
+                None => lower_eq(&a.chain[0].text, &top.source),
+            }
         })
     });
     if let Some(c) = first {
