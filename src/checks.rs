@@ -3,7 +3,7 @@
 //! quotation given to two speakers, reliance on a single source, and the risk of each claim.
 //! Every threshold, list and message is in the rule set.
 
-use crate::link::{last_word, skeleton, skeleton_into, trim_possessive, NameMention};
+use crate::link::{last_word, skeleton_into, trim_possessive, NameMention};
 use crate::model::{Claim, Flag, Reliance, Span};
 use crate::rules::compile::CompiledFlag;
 use crate::rules::schema::Check;
@@ -48,109 +48,168 @@ fn place(m: &TextModel, at: usize) -> String {
     format!("{l}:{c}")
 }
 
-/// One person's mentions: the catalogue entity or the canonical name they resolve to.
-struct Person<'x> {
-    canonical: &'x str,
-    /// (written surname or name, byte span)
-    spellings: Vec<(&'x str, (usize, usize))>,
+/// A written name of a person: the surname or name as written and its byte span, with its
+/// group and its order of finding while the groups are built.
+#[derive(Clone, Copy)]
+struct Spelling<'x> {
+    group: usize,
+    order: usize,
+    written: &'x str,
+    span: (usize, usize),
 }
 
-fn people_groups<'x>(
-    m: &'x TextModel,
-    r: &'x RuleSet,
-    people: &'x [NameMention],
-) -> Vec<Person<'x>> {
-    let mut groups: Vec<Person> = Vec::new();
+/// One person's mentions: the catalogue entity or the canonical name they resolve to.
+struct Person<'p, 'x> {
+    canonical: &'x str,
+    spellings: &'p [Spelling<'x>],
+}
+
+/// The people of an article, in order of first mention: every group's spellings are held in
+/// one buffer, group after group, rather than a vector each.
+struct People<'x> {
+    /// canonical name and the end of its spellings in `spellings`
+    groups: Vec<(&'x str, usize)>,
+    spellings: Vec<Spelling<'x>>,
+}
+
+impl<'x> People<'x> {
+    fn iter(&self) -> impl Iterator<Item = Person<'_, 'x>> {
+        let mut start = 0;
+        self.groups.iter().map(move |&(canonical, end)| {
+            let spellings = self.spellings.get(start..end).unwrap_or(&[]);
+            start = end;
+            Person {
+                canonical,
+                spellings,
+            }
+        })
+    }
+}
+
+/// The first letter of a word as a skeleton keeps it: lower-cased, then its single-letter
+/// transliteration's canonical letter, if any. The variants equal to the letter are those
+/// listed under its first byte, in the same order as in the whole list.
+fn first_class(lang: &crate::rules::compile::Language, c: char) -> Option<char> {
+    let lower = c.to_lowercase().next()?;
+    let mut utf8 = [0u8; 4];
+    let letter: &str = lower.encode_utf8(&mut utf8);
+    let mapped = lang
+        .transliteration_by_byte
+        .get(usize::from(letter.as_bytes()[0]))
+        .and_then(|variants| variants.iter().find(|(v, _)| v == letter))
+        .and_then(|(_, canon)| canon.chars().next());
+    Some(mapped.unwrap_or(lower))
+}
+
+fn people_groups<'x>(m: &'x TextModel, r: &'x RuleSet, people: &'x [NameMention]) -> People<'x> {
     // catalogued people named in the article, by surname, so that an uncatalogued spelling
-    // of the same surname ("Massed Pezeshkian") joins the catalogued person
-    let catalogued: BTreeMap<&str, &str> = people
-        .iter()
-        .filter_map(|p| p.entity.map(|e| r.catalogue.entities[e].name.as_str()))
-        .map(|n| (last_word(n), n))
-        .collect();
+    // of the same surname ("Massed Pezeshkian") joins the catalogued person: sorted by
+    // surname (stable, so the last mentioned of a surname is the last of its run, and wins),
+    // built only when some mention is uncatalogued
+    let mut catalogued: Vec<(&str, &str)> = Vec::new();
+    if people.iter().any(|p| p.entity.is_none()) {
+        catalogued.reserve_exact(people.iter().filter(|p| p.entity.is_some()).count());
+        catalogued.extend(
+            people
+                .iter()
+                .filter_map(|p| p.entity.map(|e| r.catalogue.entities[e].name.as_str()))
+                .map(|n| (last_word(n), n)),
+        );
+        catalogued.sort_by_key(|&(surname, _)| surname);
+    }
     // canonical name -> its group, in order of first mention
-    let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    let mut index: rustc_hash::FxHashMap<&str, usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(people.len(), Default::default());
+    let mut groups: Vec<(&str, usize)> = Vec::with_capacity(people.len());
+    let mut all: Vec<Spelling> = Vec::with_capacity(people.len());
     for p in people {
         let written = trim_possessive(&m.text[p.start..p.end]);
         let key: &str = match p.entity {
             Some(e) => &r.catalogue.entities[e].name,
-            None => catalogued
-                .get(p.surname.as_str())
-                .copied()
-                .unwrap_or(p.full.as_str()),
-        };
-        match index.get(key) {
-            Some(&g) => groups[g].spellings.push((written, (p.start, p.end))),
             None => {
-                index.insert(key, groups.len());
-                groups.push(Person {
-                    canonical: key,
-                    spellings: vec![(written, (p.start, p.end))],
-                });
+                let surname: &str = &p.surname;
+                let run = &catalogued[..catalogued.partition_point(|&(s, _)| s <= surname)];
+                match run.last() {
+                    Some(&(s, name)) if s == surname => name,
+                    _ => &p.full,
+                }
             }
+        };
+        let n = groups.len();
+        let group = *index.entry(key).or_insert(n);
+        if group == n {
+            groups.push((key, 0));
         }
+        all.push(Spelling {
+            group,
+            order: all.len(),
+            written,
+            span: (p.start, p.end),
+        });
     }
     // words elsewhere (quotations too) that look like a garbled surname of a group
     let lang = &r.lang;
     let catalogue_words = &r.catalogue.person_words;
-    if groups.is_empty() {
-        return groups;
+    if !groups.is_empty() {
+        garbled_surnames(m, lang, catalogue_words, &groups, &mut all);
     }
-    // each group's surname skeleton, computed once
-    let skeletons: Vec<String> = groups
-        .iter()
-        .map(|g| skeleton(lang, last_word(g.canonical)))
-        .collect();
-    // a skeleton keeps the (transliterated) first letter: other words are skipped cheaply
-    let firsts: Vec<char> = skeletons.iter().filter_map(|s| s.chars().next()).collect();
-    // and a word within edit distance 3 of a surname is within 3 letters of its length:
-    // (first letter of the skeleton, letters of the lower-case surname) per group
-    let shapes: Vec<(Option<char>, usize)> = skeletons
-        .iter()
-        .zip(&groups)
-        .map(|(sk, g)| {
-            let surname = last_word(g.canonical);
-            (
-                sk.chars().next(),
-                surname.chars().map(|c| c.to_lowercase().count()).sum(),
-            )
-        })
-        .collect();
-    // single-letter transliteration variants and the first letter of their canonical form
-    let single: Vec<(char, Option<char>)> = lang
-        .transliteration
-        .iter()
-        .filter_map(|(v, canon)| {
-            let mut cs = v.chars();
-            match (cs.next(), cs.next()) {
-                (Some(c), None) => Some((c, canon.chars().next())),
-                _ => None,
-            }
-        })
-        .collect();
-    let first_class = |c: char| -> Option<char> {
-        let lower = c.to_lowercase().next()?;
-        let mapped = single
-            .iter()
-            .find(|(v, _)| *v == lower)
-            .and_then(|(_, c)| *c);
-        Some(mapped.unwrap_or(lower))
-    };
-    let mut found: Vec<(usize, &str, (usize, usize))> = Vec::new();
+    // each group's spellings together: its mentions, then the words found, in order
+    all.sort_unstable_by_key(|s| (s.group, s.order));
+    let mut end = 0;
+    for (gi, g) in groups.iter_mut().enumerate() {
+        end += all[end..].iter().take_while(|s| s.group == gi).count();
+        g.1 = end;
+    }
+    People {
+        groups,
+        spellings: all,
+    }
+}
+
+/// Adds to `all` (the mentions, by group) the capitalised words that look like a garbled
+/// surname of a group.
+fn garbled_surnames<'x>(
+    m: &'x TextModel,
+    lang: &crate::rules::compile::Language,
+    catalogue_words: &crate::scan::WordSet,
+    groups: &[(&'x str, usize)],
+    all: &mut Vec<Spelling<'x>>,
+) {
+    let mentions = all.len();
+    // each group's surname skeleton, computed once, all in one buffer
+    let mut skeletons = String::new();
+    let mut sk = String::new();
+    // a skeleton keeps the (transliterated) first letter, and a word within edit distance 3
+    // of a surname is within 3 letters of its length, so that other words are skipped
+    // cheaply: (first letter of the skeleton, letters of the lower-case surname, skeleton's
+    // range in `skeletons`) per group
+    let mut shapes: Vec<(Option<char>, usize, (usize, usize))> = Vec::with_capacity(groups.len());
+    for &(canonical, _) in groups {
+        let surname = last_word(canonical);
+        skeleton_into(lang, surname, &mut sk);
+        let at = skeletons.len();
+        skeletons.push_str(&sk);
+        shapes.push((
+            sk.chars().next(),
+            surname.chars().map(|c| c.to_lowercase().count()).sum(),
+            (at, skeletons.len()),
+        ));
+    }
+    let is_first = |c: char| shapes.iter().any(|&(f, _, _)| f == Some(c));
     // each distinct word's group (by skeleton), computed once per article
     let mut cache: rustc_hash::FxHashMap<&str, Option<usize>> = Default::default();
-    let mut sk = String::new();
     let max_len = groups
         .iter()
-        .map(|g| last_word(g.canonical).len())
+        .map(|g| last_word(g.0).len())
         .max()
         .unwrap_or(0)
         + 4;
     // each skeleton's first group, so that a word's skeleton is looked up, not compared
     // with every group's
-    let mut by_skeleton: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    for (i, x) in skeletons.iter().enumerate() {
-        by_skeleton.entry(x.as_str()).or_insert(i);
+    let mut by_skeleton: rustc_hash::FxHashMap<&str, usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(groups.len(), Default::default());
+    for (i, &(_, _, (a, b))) in shapes.iter().enumerate() {
+        by_skeleton.entry(&skeletons[a..b]).or_insert(i);
     }
     // per ASCII capital letter, once it is seen: the lengths (bit n for n letters) an ASCII
     // word starting with it may have to pass the shape test below; 0 when the letter's class
@@ -173,15 +232,15 @@ fn people_groups<'x>(
         let mut checked = false;
         if b0.is_ascii_uppercase() && w.len() < 64 {
             let lengths = *by_letter[usize::from(b0 - b'A')].get_or_insert_with(|| {
-                let first = first_class(char::from(b0));
-                if !first.is_some_and(|c| firsts.contains(&c)) {
+                let first = first_class(lang, char::from(b0));
+                if !first.is_some_and(is_first) {
                     return 0;
                 }
                 // lengths n-3..=n+3 (below 64) for each surname of that first letter
                 shapes
                     .iter()
-                    .filter(|&&(f, _)| f == first)
-                    .map(|&(_, n)| (n.saturating_sub(3), (n + 3).min(63)))
+                    .filter(|&&(f, _, _)| f == first)
+                    .map(|&(_, n, _)| (n.saturating_sub(3), (n + 3).min(63)))
                     .filter(|&(lo, hi)| lo <= hi)
                     .fold(0u64, |acc, (lo, hi)| {
                         acc | (u64::MAX >> (63 - (hi - lo))) << lo
@@ -200,10 +259,10 @@ fn people_groups<'x>(
                     return None;
                 }
             } else {
-                let first = w.chars().next().and_then(first_class);
+                let first = w.chars().next().and_then(|c| first_class(lang, c));
                 if !w.chars().next().is_some_and(char::is_uppercase)
                     || catalogue_words.contains(w)
-                    || !first.is_some_and(|c| firsts.contains(&c))
+                    || !first.is_some_and(is_first)
                 {
                     return None;
                 }
@@ -211,7 +270,7 @@ fn people_groups<'x>(
                 if w.is_ascii()
                     && !shapes
                         .iter()
-                        .any(|&(f, n)| f == first && n.abs_diff(w.len()) <= 3)
+                        .any(|&(f, n, _)| f == first && n.abs_diff(w.len()) <= 3)
                 {
                     return None;
                 }
@@ -222,9 +281,11 @@ fn people_groups<'x>(
             }
             let gi = *by_skeleton.get(sk.as_str())?;
             // a new spelling of the group's surname, close enough to it
-            let g = &groups[gi];
-            let surname = last_word(g.canonical);
-            let known = surname == w || g.spellings.iter().any(|(s, _)| last_word(s) == w);
+            let surname = last_word(groups[gi].0);
+            let known = surname == w
+                || all[..mentions]
+                    .iter()
+                    .any(|s| s.group == gi && last_word(s.written) == w);
             let close =
                 || crate::rules::keys::distance(&surname.to_lowercase(), &w.to_lowercase()) <= 3;
             (!known && close()).then_some(gi)
@@ -233,18 +294,18 @@ fn people_groups<'x>(
             continue;
         };
         let at = (t.start as usize, t.start as usize + w.len());
-        let inside = groups[gi]
-            .spellings
+        let inside = all[..mentions]
             .iter()
-            .any(|(_, s)| s.0 <= at.0 && at.1 <= s.1);
+            .any(|s| s.group == gi && s.span.0 <= at.0 && at.1 <= s.span.1);
         if !inside {
-            found.push((gi, w, at));
+            all.push(Spelling {
+                group: gi,
+                order: all.len(),
+                written: w,
+                span: at,
+            });
         }
     }
-    for (gi, w, at) in found {
-        groups[gi].spellings.push((w, at));
-    }
-    groups
 }
 
 /// How a person is written, comparing surnames, and first names when given: the surname as
@@ -266,7 +327,7 @@ fn spelling_key<'w>(
 }
 
 /// The canonical first name (when the canonical name has more than one word) and surname.
-fn canonical_parts<'x>(g: &Person<'x>) -> (Option<&'x str>, &'x str) {
+fn canonical_parts<'x>(g: &Person<'_, 'x>) -> (Option<&'x str>, &'x str) {
     let canonical_first: Option<&str> = g
         .canonical
         .split(' ')
@@ -275,58 +336,96 @@ fn canonical_parts<'x>(g: &Person<'x>) -> (Option<&'x str>, &'x str) {
     (canonical_first, last_word(g.canonical))
 }
 
-/// The distinct ways a person is written ([`spelling_key`]), in order.
-fn distinct_spellings(g: &Person) -> Vec<(String, Vec<(usize, usize)>)> {
-    let (canonical_first, canonical_last) = canonical_parts(g);
-    let mut by: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for (written, span) in &g.spellings {
-        let key = match spelling_key(written, canonical_first, canonical_last) {
-            (Some(first), last) => format!("{first} {last}"),
-            (None, last) => last.to_string(),
-        };
-        by.entry(key).or_default().push(*span);
-    }
-    by.into_iter().collect()
+/// A [`spelling_key`] as written: "first last", or "last".
+type Key<'w> = (Option<&'w str>, &'w str);
+
+/// The bytes of a key as written, so that keys are ordered as their strings are.
+fn key_bytes<'w>(key: &Key<'w>) -> impl Iterator<Item = u8> + 'w {
+    let (first, last) = *key;
+    let space: &[u8] = if first.is_some() { b" " } else { b"" };
+    first
+        .map_or(&b""[..], str::as_bytes)
+        .iter()
+        .chain(space)
+        .chain(last.as_bytes())
+        .copied()
 }
 
-fn name_spellings(m: &TextModel, rule: &CompiledFlag, groups: &[Person], claims: &mut [Claim]) {
+/// Does `canonical` end with the key as written?
+fn ends_with_key(canonical: &str, key: &Key) -> bool {
+    match *key {
+        (None, last) => canonical.ends_with(last),
+        (Some(first), last) => canonical
+            .strip_suffix(last)
+            .and_then(|c| c.strip_suffix(' '))
+            .is_some_and(|c| c.ends_with(first)),
+    }
+}
+
+/// Each spelling's key ([`spelling_key`]) and span, ordered by the key as written (the
+/// spans of one key in their order): the distinct ways a person is written are its runs.
+fn keyed_spellings<'x>(g: &Person<'_, 'x>) -> Vec<(Key<'x>, (usize, usize))> {
+    let (canonical_first, canonical_last) = canonical_parts(g);
+    let mut keyed: Vec<(Key, (usize, usize))> = g
+        .spellings
+        .iter()
+        .map(|s| {
+            let key = spelling_key(s.written, canonical_first, canonical_last);
+            (key, s.span)
+        })
+        .collect();
+    keyed.sort_by(|a, b| key_bytes(&a.0).cmp(key_bytes(&b.0)));
+    keyed
+}
+
+fn name_spellings(m: &TextModel, rule: &CompiledFlag, groups: &People, claims: &mut [Claim]) {
+    use std::fmt::Write;
     // one written form cannot be spelt two ways
     for g in groups.iter().filter(|g| g.spellings.len() > 1) {
         // most people are written one way throughout: told without building the keys
-        let (canonical_first, canonical_last) = canonical_parts(g);
-        let one = spelling_key(g.spellings[0].0, canonical_first, canonical_last);
+        let (canonical_first, canonical_last) = canonical_parts(&g);
+        let one = spelling_key(g.spellings[0].written, canonical_first, canonical_last);
         if g.spellings[1..]
             .iter()
-            .all(|(w, _)| spelling_key(w, canonical_first, canonical_last) == one)
+            .all(|s| spelling_key(s.written, canonical_first, canonical_last) == one)
         {
             continue;
         }
-        let spellings = distinct_spellings(g);
-        if spellings.len() < 2 {
+        let keyed = keyed_spellings(&g);
+        // "key (line:col, line:col), key (line:col)", one entry per distinct key
+        let mut listed = String::with_capacity(keyed.len() * 24);
+        let mut distinct = 0;
+        for (i, (key, span)) in keyed.iter().enumerate() {
+            if i > 0 && keyed[i - 1].0 == *key {
+                listed.push_str(", ");
+            } else {
+                if i > 0 {
+                    listed.push_str("), ");
+                }
+                if let Some(first) = key.0 {
+                    listed.push_str(first);
+                    listed.push(' ');
+                }
+                listed.push_str(key.1);
+                listed.push_str(" (");
+                distinct += 1;
+            }
+            let (l, c) = m.line_col(span.0);
+            let _ = write!(listed, "{l}:{c}");
+        }
+        listed.push(')');
+        if distinct < 2 {
             continue;
         }
-        let listed: Vec<String> = spellings
+        let first_odd = keyed
             .iter()
-            .map(|(s, spans)| {
-                format!(
-                    "{s} ({})",
-                    spans
-                        .iter()
-                        .map(|sp| place(m, sp.0))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-            .collect();
-        let first_odd = spellings
-            .iter()
-            .filter(|(s, _)| !g.canonical.ends_with(s.as_str()))
-            .flat_map(|(_, spans)| spans.iter())
+            .filter(|(key, _)| !ends_with_key(g.canonical, key))
+            .map(|(_, span)| span)
             .min()
-            .or_else(|| spellings.iter().flat_map(|(_, s)| s.iter()).min())
+            .or_else(|| keyed.iter().map(|(_, span)| span).min())
             .copied()
             .unwrap_or((0, 0));
-        let msg = render(rule, &listed.join(", "), "", g.canonical, spellings.len());
+        let msg = render(rule, &listed, "", g.canonical, distinct);
         attach(claims, first_odd.0, flag(rule, msg, first_odd));
     }
 }
@@ -473,14 +572,14 @@ fn title_inconsistency(
     m: &TextModel,
     r: &RuleSet,
     rule: &CompiledFlag,
-    groups: &[Person],
+    groups: &People,
     claims: &mut [Claim],
 ) {
     let mut buf = (Vec::new(), Vec::new());
     for g in groups.iter().filter(|g| g.spellings.len() > 1) {
         let mut ranks: BTreeMap<&str, usize> = BTreeMap::new();
         let mut offices: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, span) in &g.spellings {
+        for span in g.spellings.iter().map(|s| &s.span) {
             if let Some(rank) = rank_before(m, r, span.0) {
                 ranks.entry(rank).or_insert(span.0);
             }
@@ -525,8 +624,8 @@ fn title_inconsistency(
             let end = g
                 .spellings
                 .iter()
-                .find(|(_, s)| s.0 >= at)
-                .map_or(at, |(_, s)| s.1);
+                .find(|s| s.span.0 >= at)
+                .map_or(at, |s| s.span.1);
             attach(
                 claims,
                 at,
@@ -939,6 +1038,70 @@ mod tests {
         for (i, a) in texts.iter().enumerate() {
             for b in &texts[i + 1..] {
                 assert_ne!(normalise_hash(a).0, normalise_hash(b).0, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_letters_are_classed_as_by_the_whole_transliteration_list() {
+        let rules = crate::rules::compile::RuleSet::default_rules().unwrap();
+        let lang = &rules.lang;
+        // the single-letter variants of the whole list, first listed first
+        let reference = |c: char| -> Option<char> {
+            let lower = c.to_lowercase().next()?;
+            let mapped = lang
+                .transliteration
+                .iter()
+                .find(|(v, _)| {
+                    let mut cs = v.chars();
+                    cs.next() == Some(lower) && cs.next().is_none()
+                })
+                .and_then(|(_, canon)| canon.chars().next());
+            Some(mapped.unwrap_or(lower))
+        };
+        let letters = lang
+            .transliteration
+            .iter()
+            .flat_map(|(v, c)| v.chars().chain(c.chars()));
+        for c in ('A'..='Z')
+            .chain('a'..='z')
+            .chain("ÀÉÖØÜßçñşžΣЖ".chars())
+            .chain(letters)
+        {
+            assert_eq!(super::first_class(lang, c), reference(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn spelling_keys_are_ordered_as_their_strings() {
+        use super::{ends_with_key, key_bytes, Key};
+        let keys: [Key; 7] = [
+            (None, "Trump"),
+            (Some("Donald"), "Trump"),
+            (Some("D."), "Trump"),
+            (None, "Tromp"),
+            (Some("Ivanka"), "Trump"),
+            (None, "Zelenskyy"),
+            (Some("Émile"), "Zola"),
+        ];
+        let written = |k: &Key| match k {
+            (Some(f), l) => format!("{f} {l}"),
+            (None, l) => l.to_string(),
+        };
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(
+                    key_bytes(a).cmp(key_bytes(b)),
+                    written(a).cmp(&written(b)),
+                    "{a:?} / {b:?}"
+                );
+            }
+            for canonical in ["Donald Trump", "Trump", "Volodymyr Zelenskyy", "Émile Zola"] {
+                assert_eq!(
+                    ends_with_key(canonical, a),
+                    canonical.ends_with(written(a).as_str()),
+                    "{canonical} / {a:?}"
+                );
             }
         }
     }
