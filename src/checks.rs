@@ -831,11 +831,13 @@ fn normalise_hash(s: &str) -> (u64, usize) {
 }
 
 fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) {
-    // hash of the words -> (words, speaker, at, content) in text order: one lookup per
-    // quotation, however long the article; the words themselves are built only when two
-    // hashes meet, and compared in full
-    type Seen<'a> = Vec<(Option<String>, &'a str, usize, (usize, usize))>;
-    let mut seen: rustc_hash::FxHashMap<u64, Seen> = Default::default();
+    // (hash of the words, words, speaker, at, content) in text order, all in one vector, and
+    // the hashes seen: one lookup per quotation, however long the article; only when two
+    // hashes meet (rare) are the earlier quotations of that hash found by a scan, and the
+    // words themselves built and compared in full
+    type Seen<'a> = (u64, Option<String>, &'a str, usize, (usize, usize));
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut hashes: rustc_hash::FxHashSet<u64> = Default::default();
     let mut found = Vec::new();
     for c in claims.iter() {
         let Some(a) = &c.attribution else { continue };
@@ -847,31 +849,42 @@ fn quote_two_speakers(m: &TextModel, rule: &CompiledFlag, claims: &mut [Claim]) 
         if count < 5 {
             continue;
         }
-        let speaker = a.source.resolved.as_deref().unwrap_or(&a.source.text);
-        let earlier = seen.entry(hash).or_default();
-        let mut words = None;
-        if !earlier.is_empty() {
-            let own = normalise(&m.text[content.0..content.1]).0;
-            for (w, _, _, span) in earlier.iter_mut() {
-                w.get_or_insert_with(|| normalise(&m.text[span.0..span.1]).0);
-            }
-            if let Some((_, other, at, _)) = earlier
+        if seen.is_empty() {
+            // room for every quotation, at once
+            let quotes = claims
                 .iter()
-                .find(|(w, s, _, _)| w.as_deref() == Some(own.as_str()) && *s != speaker)
-            {
+                .filter(|c| {
+                    c.attribution.as_ref().is_some_and(|a| {
+                        a.directness == "direct_quote" || a.directness == "partial_quote"
+                    })
+                })
+                .count();
+            seen.reserve_exact(quotes);
+            hashes.reserve(quotes);
+        }
+        let speaker = a.source.resolved.as_deref().unwrap_or(&a.source.text);
+        let mut words = None;
+        if !hashes.insert(hash) {
+            let own = normalise(&m.text[content.0..content.1]).0;
+            let mut earlier = seen.iter_mut().filter(|e| e.0 == hash);
+            let other = earlier.find_map(|(_, w, s, at, span)| {
+                let w = w.get_or_insert_with(|| normalise(&m.text[span.0..span.1]).0);
+                (*w == own && *s != speaker).then_some((*s, *at))
+            });
+            if let Some((other, at)) = other {
                 found.push((
                     c.content.start,
                     c.content.end,
                     format!(
                         "{other} ({}) and {speaker} ({})",
-                        place(m, *at),
+                        place(m, at),
                         place(m, c.content.start)
                     ),
                 ));
             }
             words = Some(own);
         }
-        earlier.push((words, speaker, c.content.start, content));
+        seen.push((hash, words, speaker, c.content.start, content));
     }
     for (s, e, term) in found {
         attach(
