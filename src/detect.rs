@@ -71,6 +71,14 @@ struct Hit<'r> {
     phrase: &'r CuePhrase,
 }
 
+/// Per-sentence buffers, reused from one sentence to the next.
+#[derive(Default)]
+struct Scratch<'r> {
+    hits: Vec<Hit<'r>>,
+    /// Which hits a chain frame has already used.
+    consumed: Vec<bool>,
+}
+
 pub struct Detector<'m, 'a, 'r> {
     pub m: &'m TextModel<'a>,
     pub r: &'r RuleSet,
@@ -142,12 +150,14 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     pub fn run(&self) -> Vec<Detection> {
         // about one detection per sentence in news text
         let mut out = Vec::with_capacity(self.m.sentences.len());
+        // the cue hits of a sentence and which of them a frame used, kept across sentences
+        let mut scratch = Scratch::default();
         for (si, s) in self.m.sentences.iter().enumerate() {
             if out.last().is_some_and(|d: &Detection| d.through >= si) {
                 continue;
             }
             let before = out.len();
-            self.sentence(si, s.tokens.clone(), &mut out);
+            self.sentence(si, s.tokens.clone(), &mut out, &mut scratch);
             if out.len() == before {
                 if let Some(d) = self.colon_intro(si) {
                     out.push(d);
@@ -255,8 +265,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         }
     }
 
-    fn hits(&self, sent: &Range<usize>) -> Vec<Hit<'r>> {
-        let mut hits = Vec::new();
+    /// The cues of the sentence, in order, into `hits` (cleared first).
+    fn hits(&self, sent: &Range<usize>, hits: &mut Vec<Hit<'r>>) {
+        hits.clear();
         let mut i = sent.start;
         while i < sent.end {
             let t = &self.m.tokens[i];
@@ -292,7 +303,6 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             }
             i += 1;
         }
-        hits
     }
 
     /// Filters noun uses ("the report", "to say") and verbs that need a complement.
@@ -1112,8 +1122,15 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
 
     // ------------------------------------------------------------ frames
 
-    fn sentence(&self, si: usize, sent: Range<usize>, out: &mut Vec<Detection>) {
-        let hits = self.hits(&sent);
+    fn sentence(
+        &self,
+        si: usize,
+        sent: Range<usize>,
+        out: &mut Vec<Detection>,
+        scratch: &mut Scratch<'r>,
+    ) {
+        self.hits(&sent, &mut scratch.hits);
+        let hits = &scratch.hits;
         if hits.is_empty() {
             let before = out.len();
             self.colon_quotes(si, &sent, out);
@@ -1129,7 +1146,9 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         let venue_cell = std::cell::OnceCell::new();
         let venue = || *venue_cell.get_or_init(|| self.sentence_has_venue(&sent));
         let first_new = out.len();
-        let mut consumed = vec![false; hits.len()];
+        let consumed = &mut scratch.consumed;
+        consumed.clear();
+        consumed.resize(hits.len(), false);
         let mut according: Vec<(Range<usize>, Bytes, usize)> = Vec::new(); // source, content, hit index
         for (hi, h) in hits.iter().enumerate() {
             if consumed[hi] {
@@ -1143,7 +1162,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     }
                 }
                 CueKind::QuoteChain | CueKind::CiteChain => {
-                    if let Some(mut d) = self.chain(si, h, &sent, &hits, &mut consumed) {
+                    if let Some(mut d) = self.chain(si, h, &sent, hits, consumed) {
                         d.venue = venue();
                         out.push(d);
                     } else if h.phrase.kind == CueKind::CiteChain && h.phrase.form == Form::Ing {
