@@ -9,7 +9,7 @@ use crate::scan::DocScan;
 use crate::text::TextModel;
 
 fn render(msg: &str, term: &str, source: &str, canonical: &str) -> String {
-    fill(msg, term, source, canonical, None)
+    fill_parts(msg, [term, "", ""], source, canonical, None)
 }
 
 /// A flag's message with its placeholders filled in: `{term}`, `{source}`, `{canonical}`,
@@ -22,24 +22,39 @@ pub(crate) fn fill(
     canonical: &str,
     count: Option<usize>,
 ) -> String {
+    fill_parts(msg, [term, "", ""], source, canonical, count)
+}
+
+/// [`fill`] with `{term}` given as pieces written one after another, so a term put in
+/// quotation marks needs no String of its own.
+fn fill_parts(
+    msg: &str,
+    term: [&str; 3],
+    source: &str,
+    canonical: &str,
+    count: Option<usize>,
+) -> String {
     let mut number = itoa::Buffer::new();
     let count = count.map(|n| number.format(n));
-    let mut out = String::with_capacity(msg.len() + term.len() + source.len() + canonical.len());
+    let term_len = term.iter().map(|p| p.len()).sum::<usize>();
+    let mut out = String::with_capacity(msg.len() + term_len + source.len() + canonical.len());
     let mut rest = msg;
     while let Some(i) = rest.find('{') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         let field = [
             ("{term}", Some(term)),
-            ("{source}", Some(source)),
-            ("{canonical}", Some(canonical)),
-            ("{count}", count),
+            ("{source}", Some([source, "", ""])),
+            ("{canonical}", Some([canonical, "", ""])),
+            ("{count}", count.map(|c| [c, "", ""])),
         ]
         .into_iter()
         .find_map(|(name, value)| Some((name, value?)).filter(|_| rest.starts_with(name)));
         match field {
             Some((name, value)) => {
-                out.push_str(value);
+                for piece in value {
+                    out.push_str(piece);
+                }
                 rest = &rest[name.len()..];
             }
             None => {
@@ -201,7 +216,8 @@ pub fn attribution_flags(r: &RuleSet, m: &TextModel, l: &Linked) -> Vec<Flag> {
 
 /// A plain year ("2022", "1996") is a date, not a figure.
 fn is_year(s: &str) -> bool {
-    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    // ASCII digits are one byte each: the leading digits are a slice of `s`
+    let digits = &s[..s.bytes().take_while(u8::is_ascii_digit).count()];
     let rest = &s[digits.len()..];
     let continues = rest.starts_with(|c: char| c == '%' || c.is_ascii_digit())
         || (rest.starts_with([',', '.']) && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
@@ -253,7 +269,7 @@ pub fn unattributed_flags(
             out.push(Flag {
                 id: rule.id.clone(),
                 severity: rule.severity.as_str(),
-                message: render(&rule.message, &["\"", &m.text[a..b], "\""].concat(), "", ""),
+                message: fill_parts(&rule.message, ["\"", &m.text[a..b], "\""], "", "", None),
                 span: Span { start: a, end: b },
             });
         }
@@ -263,7 +279,28 @@ pub fn unattributed_flags(
 
 #[cfg(test)]
 mod tests {
-    use super::fill;
+    use super::{fill, fill_parts, is_year};
+
+    #[test]
+    fn a_term_in_pieces_fills_as_the_joined_term() {
+        let msg = "{term} is given with no source ({source}, {count}) {term}";
+        assert_eq!(
+            fill_parts(msg, ["\"", "3.5 million", "\""], "AP", "", Some(4)),
+            fill(msg, "\"3.5 million\"", "AP", "", Some(4))
+        );
+    }
+
+    #[test]
+    fn years_are_four_digits_from_1900_to_2099_standing_alone() {
+        for s in ["2022", "1996 was", "2001.", "2019, when"] {
+            assert!(is_year(s), "{s}");
+        }
+        for s in [
+            "1850", "202", "20221", "2022%", "2022.5", "1,999", "2,022", "3000", "",
+        ] {
+            assert!(!is_year(s), "{s}");
+        }
+    }
 
     #[test]
     fn placeholders_are_filled_once_and_other_braces_kept() {
