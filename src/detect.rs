@@ -38,6 +38,72 @@ impl Directness {
     }
 }
 
+/// The content pieces of a detection, read as a slice. One or two in nearly every
+/// detection, so those are kept inline; a quotation continued over more sentences moves
+/// them to the heap.
+#[derive(Clone, Default)]
+pub struct Parts(PartsRepr);
+
+#[derive(Clone)]
+enum PartsRepr {
+    /// The first `n` (at most 2) are used.
+    Inline(u8, [Bytes; 2]),
+    Heap(Vec<Bytes>),
+}
+
+impl Default for PartsRepr {
+    fn default() -> Self {
+        PartsRepr::Inline(0, [(0, 0); 2])
+    }
+}
+
+impl Parts {
+    pub fn one(b: Bytes) -> Self {
+        Parts(PartsRepr::Inline(1, [b, (0, 0)]))
+    }
+
+    pub fn push(&mut self, b: Bytes) {
+        match &mut self.0 {
+            PartsRepr::Inline(n, items) if usize::from(*n) < items.len() => {
+                items[usize::from(*n)] = b;
+                *n += 1;
+            }
+            PartsRepr::Inline(_, items) => {
+                let mut v = Vec::with_capacity(2 * items.len());
+                v.extend_from_slice(items);
+                v.push(b);
+                self.0 = PartsRepr::Heap(v);
+            }
+            PartsRepr::Heap(v) => v.push(b),
+        }
+    }
+}
+
+impl std::ops::Deref for Parts {
+    type Target = [Bytes];
+    fn deref(&self) -> &[Bytes] {
+        match &self.0 {
+            PartsRepr::Inline(n, items) => &items[..usize::from(*n)],
+            PartsRepr::Heap(v) => v,
+        }
+    }
+}
+
+impl Extend<Bytes> for Parts {
+    fn extend<I: IntoIterator<Item = Bytes>>(&mut self, iter: I) {
+        for b in iter {
+            self.push(b);
+        }
+    }
+}
+
+/// Written as the slice it holds, as the Vec it replaces was.
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
 /// One detected attribution, before its mentions are resolved.
 #[derive(Debug, Clone)]
 pub struct Detection {
@@ -45,7 +111,7 @@ pub struct Detection {
     /// The last sentence this attribution covers (a quotation that goes on after `he said.`).
     pub through: usize,
     /// Content pieces (several for `"...," she said, "..."`).
-    pub content: Vec<Bytes>,
+    pub content: Parts,
     /// The source mention as written (token range), innermost speaker.
     pub source: Option<Range<usize>>,
     /// Conduits before the source, outermost first (token ranges).
@@ -164,7 +230,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 } else if let Some(d) = self.inherit(si, &out) {
                     match out.last_mut() {
                         Some(prev) if self.continues_quote(prev, si) => {
-                            prev.content.extend(d.content);
+                            prev.content.extend(d.content.iter().copied());
                             prev.through = si;
                         }
                         _ => out.push(d),
@@ -202,7 +268,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         Some(Detection {
             sentence: si,
             through: next,
-            content: vec![content],
+            content: Parts::one(content),
             source: Some(source),
             conduits: Vec::new(),
             cue: colon..colon + 1,
@@ -247,7 +313,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                             added.push(Detection {
                                 sentence: si,
                                 through: si,
-                                content: vec![content],
+                                content: Parts::one(content),
                                 pattern: "quotation continued",
                                 directness: Directness::DirectQuote,
                                 inherited: true,
@@ -1234,7 +1300,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 out.push(Detection {
                     sentence: si,
                     through: si,
-                    content: vec![content],
+                    content: Parts::one(content),
                     source: Some(src),
                     conduits: Vec::new(),
                     cue: h.at..h.at + h.len,
@@ -1304,7 +1370,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         out.push(Detection {
             sentence: si,
             through: si,
-            content: vec![content],
+            content: Parts::one(content),
             source: Some(name),
             conduits: Vec::new(),
             cue: dash..dash + 1,
@@ -1351,7 +1417,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                 sentence: si,
                 through: si,
                 directness: self.directness(&[content], false),
-                content: vec![content],
+                content: Parts::one(content),
                 source: Some(first..last),
                 conduits: Vec::new(),
                 cue: last - 1..last,
@@ -1399,7 +1465,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             out.push(Detection {
                 sentence: si,
                 through: si,
-                content: vec![content],
+                content: Parts::one(content),
                 source: Some(np),
                 conduits: Vec::new(),
                 cue: k..k + 1,
@@ -1479,7 +1545,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     sentence: si,
                     through: si,
                     directness: self.directness(&[content], false),
-                    content: vec![content],
+                    content: Parts::one(content),
                     source: Some(inner),
                     conduits: vec![outer],
                     cue: h.at..h.at + h.len,
@@ -1515,7 +1581,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                         sentence: si,
                         through: si,
                         directness: self.directness(&[content], vh.phrase.summary),
-                        content: vec![content],
+                        content: Parts::one(content),
                         source: Some(inner),
                         conduits: vec![outer],
                         cue: h.at..h.at + h.len,
@@ -1615,7 +1681,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                             sentence: si,
                             through: si,
                             directness: self.directness(&[content], false),
-                            content: vec![content],
+                            content: Parts::one(content),
                             source: Some(r),
                             conduits: Vec::new(),
                             cue,
@@ -1668,7 +1734,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         let left = self.left_content(sent.start, left_end);
         // 'X said:' closing its paragraph, and the quotation follows in the next one
         let (content, through) = match (right, self.quote_after_colon(si)) {
-            (None, Some(next)) => (vec![next.1], next.0),
+            (None, Some(next)) => (Parts::one(next.1), next.0),
             _ => (self.choose_content(left, right, left_end, after, sent)?, si),
         };
         let directness = self.directness(&content, p.summary);
@@ -1702,7 +1768,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         left_end: usize,
         after: usize,
         sent: &Range<usize>,
-    ) -> Option<Vec<Bytes>> {
+    ) -> Option<Parts> {
         // the cue clause follows a quotation or a comma
         let before = left_end.checked_sub(1).filter(|&b| b >= sent.start);
         let left_quote = before.is_some_and(|b| {
@@ -1760,7 +1826,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             self.word(i)
                 .is_some_and(|w| self.g().adverbial_openers.contains(w))
         });
-        let mut content = Vec::new();
+        let mut content = Parts::default();
         match (left, right) {
             (_, Some(r)) if left_adverbial && !left_quote => content.push(r),
             (Some(l), Some(r)) if left_quote && self.starts_with_quote(r) => {
@@ -1955,7 +2021,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
         Some(Detection {
             sentence: si,
             through: si,
-            content: vec![content],
+            content: Parts::one(content),
             source: prev.source.clone(),
             conduits: prev.conduits.clone(),
             cue: prev.cue.clone(),
@@ -2010,5 +2076,24 @@ mod tests {
             }
         }
         assert!(found >= 3);
+    }
+
+    #[test]
+    fn parts_read_as_the_vec_of_their_pieces() {
+        let mut parts = Parts::default();
+        let mut reference: Vec<Bytes> = Vec::new();
+        assert_eq!(&*parts, reference.as_slice());
+        // inline, then moved to the heap, then pieces appended as a continued quotation does
+        for b in [(0, 4), (6, 9), (12, 20), (21, 30)] {
+            parts.push(b);
+            reference.push(b);
+            assert_eq!(&*parts, reference.as_slice());
+            assert_eq!(format!("{parts:?}"), format!("{reference:?}"));
+        }
+        let mut one = Parts::one((3, 5));
+        one.extend(parts.iter().copied());
+        let mut joined = vec![(3, 5)];
+        joined.extend(reference);
+        assert_eq!(&*one, joined.as_slice());
     }
 }
