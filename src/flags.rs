@@ -225,56 +225,53 @@ fn is_year(s: &str) -> bool {
 }
 
 /// The unattributed-specific check: figures and listed words in a claim with no source.
-pub fn unattributed_flags(
-    r: &RuleSet,
-    scan: &DocScan,
-    m: &TextModel,
+/// Lazy, so the caller collects the flags straight into its own list.
+pub fn unattributed_flags<'s>(
+    r: &'s RuleSet,
+    scan: &'s DocScan,
+    m: &'s TextModel,
     span: (usize, usize),
-) -> Vec<Flag> {
-    let mut out = Vec::new();
-    for (idx, rule) in r
-        .flags
+) -> impl Iterator<Item = Flag> + 's {
+    r.flags
         .iter()
         .enumerate()
         .filter(|(_, f)| f.check == Some(Check::UnattributedSpecific))
-    {
-        let text = &m.text[span.0..span.1];
-        let mut found: Option<(usize, usize)> = None;
-        // a figure: digits in the author's voice (a digit is a whole character, and the
-        // character before it is an ASCII letter or digit exactly when the byte before it is)
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        loop {
-            i = crate::swar::find(bytes, i, crate::swar::digit);
-            if i >= bytes.len() {
-                break;
+        .filter_map(move |(idx, rule)| {
+            let text = &m.text[span.0..span.1];
+            let mut found: Option<(usize, usize)> = None;
+            // a figure: digits in the author's voice (a digit is a whole character, and the
+            // character before it is an ASCII letter or digit exactly when the byte before it is)
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            loop {
+                i = crate::swar::find(bytes, i, crate::swar::digit);
+                if i >= bytes.len() {
+                    break;
+                }
+                let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+                if at_word_start && author_voice(m, span.0 + i) && !is_year(&text[i..]) {
+                    let end = text[i..]
+                        .find(|c: char| {
+                            !(c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '%' | '$'))
+                        })
+                        .map_or(text.len(), |e| i + e);
+                    let end = i + text[i..end].trim_end_matches([',', '.']).len();
+                    found = Some((span.0 + i, span.0 + end));
+                    break;
+                }
+                i += 1;
             }
-            let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-            if at_word_start && author_voice(m, span.0 + i) && !is_year(&text[i..]) {
-                let end = text[i..]
-                    .find(|c: char| {
-                        !(c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '%' | '$'))
-                    })
-                    .map_or(text.len(), |e| i + e);
-                let end = i + text[i..end].trim_end_matches([',', '.']).len();
-                found = Some((span.0 + i, span.0 + end));
-                break;
+            if found.is_none() {
+                found = term_matches(scan, idx, m, span.0, span.1).next();
             }
-            i += 1;
-        }
-        if found.is_none() {
-            found = term_matches(scan, idx, m, span.0, span.1).next();
-        }
-        if let Some((a, b)) = found {
-            out.push(Flag {
+            let (a, b) = found?;
+            Some(Flag {
                 id: rule.id.clone(),
                 severity: rule.severity.as_str(),
                 message: fill_parts(&rule.message, ["\"", &m.text[a..b], "\""], "", "", None),
                 span: Span { start: a, end: b },
-            });
-        }
-    }
-    out
+            })
+        })
 }
 
 #[cfg(test)]
