@@ -65,36 +65,40 @@ pub struct Resolved {
     pub variant_of: Option<String>,
 }
 
-/// A name found in the text: a catalogue match or a capitalised personal name.
+/// A name found in the text: a catalogue match or a capitalised personal name. The names
+/// are borrowed from the catalogue or the text (an article names thousands of people in
+/// all; a copy of each was two allocations).
 #[derive(Debug, Clone)]
-pub struct NameMention {
+pub struct NameMention<'a> {
     pub start: usize,
     pub end: usize,
     /// Catalogue entity, if any.
     pub entity: Option<usize>,
     /// Canonical full name.
-    pub full: String,
-    pub surname: String,
+    pub full: &'a str,
+    pub surname: &'a str,
     pub titled: bool,
 }
 
-pub struct Linker<'m, 'a, 'r> {
+/// The linker of one article; `'a` is what the names it finds borrow from: the text and
+/// the rule set.
+pub struct Linker<'m, 'a> {
     m: &'m TextModel<'a>,
-    r: &'r RuleSet,
+    r: &'a RuleSet,
     /// Catalogue name matches (case-sensitive), with short aliases already checked.
     names: Vec<(usize, usize, usize)>,
     /// Catalogue phrase matches (case-insensitive): start, end, entity.
     phrases: Vec<(usize, usize, usize)>,
     /// Personal names in text order.
-    people: Vec<NameMention>,
+    people: Vec<NameMention<'a>>,
     /// The skeleton of each person's surname, index for index with `people` (an index into
     /// the skeletons of the distinct surnames, each built once): built the first time a
     /// surname is compared by skeleton, which few articles need.
     people_skeletons: std::cell::OnceCell<(Vec<u32>, Vec<String>)>,
 }
 
-impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
-    pub fn new(m: &'m TextModel<'a>, r: &'r RuleSet, scan: &crate::scan::DocScan) -> Self {
+impl<'m, 'a> Linker<'m, 'a> {
+    pub fn new(m: &'m TextModel<'a>, r: &'a RuleSet, scan: &crate::scan::DocScan) -> Self {
         // short aliases ("The Times") count only when the outlet is also named in full
         let named: rustc_hash::FxHashSet<usize> =
             scan.names.iter().filter(|x| !x.3).map(|x| x.2).collect();
@@ -117,11 +121,11 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
         linker
     }
 
-    fn find_people(&self) -> Vec<NameMention> {
+    fn find_people(&self) -> Vec<NameMention<'a>> {
         let m = self.m;
         let lang = &self.r.lang;
         let cat = &self.r.catalogue;
-        let mut out: Vec<NameMention> = Vec::new();
+        let mut out: Vec<NameMention<'a>> = Vec::new();
         // catalogue people
         for &(s, e, en) in &self.names {
             let ent = &cat.entities[en];
@@ -130,8 +134,8 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     start: s,
                     end: e,
                     entity: Some(en),
-                    full: ent.name.clone(),
-                    surname: last_word(&ent.name).to_string(),
+                    full: &ent.name,
+                    surname: last_word(&ent.name),
                     titled: ent.role.is_some(),
                 });
             }
@@ -225,13 +229,12 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                     if !covered {
                         let surname = trim_possessive(
                             m.tok_text(&m.tokens[*name_words.last().unwrap_or(&name_words[0])]),
-                        )
-                        .to_string();
+                        );
                         out.push(NameMention {
                             start: ns,
                             end: ne,
                             entity: None,
-                            full: trim_possessive(&m.text[ns..ne]).to_string(),
+                            full: trim_possessive(&m.text[ns..ne]),
                             surname,
                             titled,
                         });
@@ -254,7 +257,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                 let q = &out[j];
                 q.start < p.start && q.surname == p.surname && q.full.contains(' ')
             }) {
-                let (full, entity) = (out[j].full.clone(), out[j].entity);
+                let (full, entity) = (out[j].full, out[j].entity);
                 out[i].full = full;
                 out[i].entity = entity;
             }
@@ -307,8 +310,8 @@ fn surname_skeletons(
     let index = people
         .iter()
         .map(|p| {
-            *seen.entry(p.surname.as_str()).or_insert_with(|| {
-                skeletons.push(skeleton(lang, &p.surname));
+            *seen.entry(p.surname).or_insert_with(|| {
+                skeletons.push(skeleton(lang, p.surname));
                 (skeletons.len() - 1) as u32
             })
         })
@@ -418,7 +421,7 @@ impl SkeletonFeed<'_> {
     }
 }
 
-impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
+impl<'m, 'a> Linker<'m, 'a> {
     /// Resolves a token range to a source.
     pub fn resolve(&self, r: &Range<usize>, earlier: &[(usize, Resolved)]) -> Resolved {
         let m = self.m;
@@ -575,7 +578,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
                         p.start < span.0 && p.surname != word && skeletons[x as usize] == sk
                     }) {
                         let mut res = self.person_result(span, p, has_title || p.titled);
-                        res.variant_of = Some(p.full.clone());
+                        res.variant_of = Some(p.full.to_string());
                         return res;
                     }
                 }
@@ -619,7 +622,7 @@ impl<'m, 'a, 'r> Linker<'m, 'a, 'r> {
         let ent = p.entity.map(|e| &cat.entities[e]);
         Resolved {
             span,
-            resolved: Some(p.full.clone()),
+            resolved: Some(p.full.to_string()),
             kind: if titled || p.titled || ent.is_some_and(|e| e.role.is_some()) {
                 SourceKind::Official
             } else {
@@ -700,12 +703,12 @@ pub struct Linked {
 
 /// Resolves every detection, then lets a speaker quoted through a conduit keep that conduit
 /// in the next sentences ("Russia Today quoted Peskov ..." then "..., Peskov stated").
-pub fn link(
-    m: &TextModel,
-    r: &RuleSet,
+pub fn link<'a>(
+    m: &TextModel<'a>,
+    r: &'a RuleSet,
     scan: &crate::scan::DocScan,
     dets: Vec<Detection>,
-) -> (Vec<Linked>, Vec<NameMention>) {
+) -> (Vec<Linked>, Vec<NameMention<'a>>) {
     let linker = Linker::new(m, r, scan);
     let mut earlier: Vec<(usize, Resolved)> = Vec::with_capacity(dets.len());
     let mut out: Vec<Linked> = Vec::with_capacity(dets.len());
