@@ -53,11 +53,11 @@ fn source_out(h: &Resolved, m: &TextModel) -> Source {
         start: h.span.0,
         end: h.span.1,
         text: m.text[h.span.0..h.span.1].to_string(),
-        resolved: h.resolved.clone(),
+        resolved: h.resolved.map(str::to_string),
         kind: h.kind.as_str(),
-        id: h.id.clone(),
+        id: h.id.map(str::to_string),
         status: h.status.map(|s| s.as_str()),
-        variant_of: h.variant_of.clone(),
+        variant_of: h.variant_of.map(str::to_string),
     }
 }
 

@@ -51,18 +51,20 @@ impl SourceKind {
     }
 }
 
-/// A resolved source mention (one hop of a chain).
-#[derive(Debug, Clone)]
-pub struct Resolved {
+/// A resolved source mention (one hop of a chain). The names are borrowed from the
+/// catalogue or the text, so that a hop is copied (into the chains and the sources met so
+/// far) without allocating; the report's sources own copies made once.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolved<'a> {
     pub span: Bytes,
-    pub resolved: Option<String>,
+    pub resolved: Option<&'a str>,
     pub kind: SourceKind,
-    pub id: Option<String>,
+    pub id: Option<&'a str>,
     pub status: Option<Status>,
     pub state: Option<StateControl>,
-    pub country: Option<String>,
+    pub country: Option<&'a str>,
     /// The spelling differs from the name it was resolved to (transliteration or garbling).
-    pub variant_of: Option<String>,
+    pub variant_of: Option<&'a str>,
 }
 
 /// A name found in the text: a catalogue match or a capitalised personal name. The names
@@ -423,7 +425,7 @@ impl SkeletonFeed<'_> {
 
 impl<'m, 'a> Linker<'m, 'a> {
     /// Resolves a token range to a source.
-    pub fn resolve(&self, r: &Range<usize>, earlier: &[(usize, Resolved)]) -> Resolved {
+    pub fn resolve(&self, r: &Range<usize>, earlier: &[(usize, Resolved<'a>)]) -> Resolved<'a> {
         let m = self.m;
         let cat = &self.r.catalogue;
         let lang = &self.r.lang;
@@ -431,7 +433,7 @@ impl<'m, 'a> Linker<'m, 'a> {
             m.tokens[r.start].start as usize,
             m.tokens[r.end - 1].end as usize,
         );
-        let text = &m.text[span.0..span.1];
+        let text: &'a str = &m.text[span.0..span.1];
         let mut out = Resolved {
             span,
             resolved: None,
@@ -482,11 +484,11 @@ impl<'m, 'a> Linker<'m, 'a> {
             .find(|&&(s, e, _)| s >= span.0 && e <= span.1)
         {
             let ent = &cat.entities[en];
-            out.resolved = Some(ent.name.clone());
-            out.id = ent.id.clone();
+            out.resolved = Some(&ent.name);
+            out.id = ent.id.as_deref();
             out.status = ent.status;
             out.state = ent.state;
-            out.country = ent.country.clone();
+            out.country = ent.country.as_deref();
             out.kind = match ent.kind {
                 EntityKind::Outlet(k) => SourceKind::Outlet(k.as_str()),
                 EntityKind::Person if ent.role.is_some() || has_title => SourceKind::Official,
@@ -535,7 +537,7 @@ impl<'m, 'a> Linker<'m, 'a> {
                     out.kind = SourceKind::AnonymousSpecific;
                 }
             }
-            out.id = ent.id.clone();
+            out.id = ent.id.as_deref();
             return out;
         }
         // 4. personal names found in the text
@@ -578,16 +580,15 @@ impl<'m, 'a> Linker<'m, 'a> {
                         p.start < span.0 && p.surname != word && skeletons[x as usize] == sk
                     }) {
                         let mut res = self.person_result(span, p, has_title || p.titled);
-                        res.variant_of = Some(p.full.to_string());
+                        res.variant_of = Some(p.full);
                         return res;
                     }
                 }
             }
             if is_org {
                 out.kind = SourceKind::OfficialBody;
-                out.resolved = Some(
-                    m.text[m.tokens[first].start as usize..m.tokens[last].end as usize].to_string(),
-                );
+                out.resolved =
+                    Some(&m.text[m.tokens[first].start as usize..m.tokens[last].end as usize]);
                 return out;
             }
         }
@@ -608,7 +609,7 @@ impl<'m, 'a> Linker<'m, 'a> {
             } else {
                 SourceKind::Person
             };
-            out.resolved = Some(text.to_string());
+            out.resolved = Some(text);
         } else if has_title {
             out.kind = SourceKind::AnonymousSpecific;
         } else if n_caps > 0 {
@@ -617,28 +618,28 @@ impl<'m, 'a> Linker<'m, 'a> {
         out
     }
 
-    fn person_result(&self, span: Bytes, p: &NameMention, titled: bool) -> Resolved {
+    fn person_result(&self, span: Bytes, p: &NameMention<'a>, titled: bool) -> Resolved<'a> {
         let cat = &self.r.catalogue;
         let ent = p.entity.map(|e| &cat.entities[e]);
         Resolved {
             span,
-            resolved: Some(p.full.to_string()),
+            resolved: Some(p.full),
             kind: if titled || p.titled || ent.is_some_and(|e| e.role.is_some()) {
                 SourceKind::Official
             } else {
                 SourceKind::Person
             },
-            id: ent.and_then(|e| e.id.clone()),
+            id: ent.and_then(|e| e.id.as_deref()),
             status: None,
             state: None,
-            country: ent.and_then(|e| e.country.clone()),
+            country: ent.and_then(|e| e.country.as_deref()),
             variant_of: None,
         }
     }
 
     /// The person a pronoun at `at` most likely refers to: the last person source before it
     /// in the same or previous paragraph, else the last personal name before it.
-    fn nearest_person(&self, at: usize, earlier: &[(usize, Resolved)]) -> Option<Resolved> {
+    fn nearest_person(&self, at: usize, earlier: &[(usize, Resolved<'a>)]) -> Option<Resolved<'a>> {
         let para_of = |off: usize| self.m.paragraphs.partition_point(|p| p.end < off);
         let here = para_of(at);
         let last_source = earlier
@@ -657,9 +658,9 @@ impl<'m, 'a> Linker<'m, 'a> {
             (Some(s), Some(n)) if n.start > s.span.1 => {
                 Some(self.person_result((n.start, n.end), n, n.titled))
             }
-            (Some(s), _) if para_of(s.span.0) + 2 >= here => Some(s.clone()),
+            (Some(s), _) if para_of(s.span.0) + 2 >= here => Some(*s),
             (_, Some(n)) => Some(self.person_result((n.start, n.end), n, n.titled)),
-            (Some(s), None) => Some(s.clone()),
+            (Some(s), None) => Some(*s),
             (None, None) => last_name.map(|n| self.person_result((n.start, n.end), n, n.titled)),
         }
     }
@@ -696,9 +697,9 @@ impl<'m, 'a> Linker<'m, 'a> {
 
 /// A detection with its hops resolved: conduits outermost first, then the source.
 #[derive(Debug, Clone)]
-pub struct Linked {
+pub struct Linked<'a> {
     pub det: Detection,
-    pub chain: Vec<Resolved>,
+    pub chain: Vec<Resolved<'a>>,
 }
 
 /// Resolves every detection, then lets a speaker quoted through a conduit keep that conduit
@@ -708,7 +709,7 @@ pub fn link<'a>(
     r: &'a RuleSet,
     scan: &crate::scan::DocScan,
     dets: Vec<Detection>,
-) -> (Vec<Linked>, Vec<NameMention<'a>>) {
+) -> (Vec<Linked<'a>>, Vec<NameMention<'a>>) {
     let linker = Linker::new(m, r, scan);
     let mut earlier: Vec<(usize, Resolved)> = Vec::with_capacity(dets.len());
     let mut out: Vec<Linked> = Vec::with_capacity(dets.len());
@@ -729,7 +730,7 @@ pub fn link<'a>(
         }
         if let Some(s) = &det.source {
             let res = linker.resolve(s, &earlier);
-            earlier.push((det.sentence, res.clone()));
+            earlier.push((det.sentence, res));
             chain.push(res);
         }
         let mut linked = Linked { det, chain };
@@ -737,14 +738,14 @@ pub fn link<'a>(
             && linked.chain.len() == 1
             && linked.chain[0].kind.is_person()
         {
-            let me = linked.chain[0].resolved.clone();
+            let me = linked.chain[0].resolved;
             if let Some(prev) = out.iter().rev().take(4).find(|p| {
                 p.chain.len() > 1
-                    && p.chain.last().and_then(|x| x.resolved.clone()) == me
+                    && p.chain.last().and_then(|x| x.resolved) == me
                     && linked.det.sentence - p.det.sentence <= 3
             }) {
                 let mut chain = prev.chain[..prev.chain.len() - 1].to_vec();
-                chain.push(linked.chain[0].clone());
+                chain.push(linked.chain[0]);
                 linked.chain = chain;
                 linked.det.inherited = true;
             }

@@ -79,7 +79,7 @@ pub fn unattributed(r: &RuleSet) -> Strength {
 }
 
 fn hop_name<'x>(h: &'x Resolved, m: &'x TextModel) -> &'x str {
-    h.resolved.as_deref().unwrap_or(&m.text[h.span.0..h.span.1])
+    h.resolved.unwrap_or(&m.text[h.span.0..h.span.1])
 }
 
 /// The strength of an attributed claim. `dated` and `speculative` are facts about the
