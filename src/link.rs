@@ -96,7 +96,10 @@ pub struct Linker<'m, 'a> {
     /// The skeleton of each person's surname, index for index with `people` (an index into
     /// the skeletons of the distinct surnames, each built once): built the first time a
     /// surname is compared by skeleton, which few articles need.
-    people_skeletons: std::cell::OnceCell<(Vec<u32>, Vec<String>)>,
+    people_skeletons: std::cell::OnceCell<SurnameSkeletons>,
+    /// A buffer for the skeleton of a word compared with the surnames, reused from mention
+    /// to mention (taken and put back).
+    skeleton_buf: std::cell::Cell<String>,
 }
 
 impl<'m, 'a> Linker<'m, 'a> {
@@ -118,6 +121,7 @@ impl<'m, 'a> Linker<'m, 'a> {
             phrases,
             people: Vec::new(),
             people_skeletons: std::cell::OnceCell::new(),
+            skeleton_buf: std::cell::Cell::new(String::new()),
         };
         linker.people = linker.find_people();
         linker
@@ -266,11 +270,6 @@ impl<'m, 'a> Linker<'m, 'a> {
         }
         out
     }
-
-    /// Skeleton of a name for transliteration-tolerant comparison (Bagheri ~ Baqeri ~ Baker).
-    fn skeleton(&self, name: &str) -> String {
-        skeleton(&self.r.lang, name)
-    }
 }
 
 /// A word without its trailing periods: what `trim_end_matches('.')` gives, by a byte loop.
@@ -302,23 +301,49 @@ pub fn trim_possessive(w: &str) -> &str {
 }
 
 /// The skeletons of the people's surnames: for each person, an index into a list holding
-/// the skeleton of each distinct surname once (a person is usually named many times).
+/// the skeleton of each distinct surname once (a person is usually named many times). The
+/// skeletons are written one after the other into one string, each ending where `ends`
+/// says (one allocation for all, not one each).
+struct SurnameSkeletons {
+    index: Vec<u32>,
+    all: String,
+    ends: Vec<u32>,
+}
+
+impl SurnameSkeletons {
+    /// The skeleton of the person at `i` in `people`.
+    fn of(&self, i: usize) -> &str {
+        let x = self.index.get(i).map_or(0, |&x| x as usize);
+        let start = match x {
+            0 => 0,
+            x => self.ends.get(x - 1).map_or(0, |&e| e as usize),
+        };
+        let end = self.ends.get(x).map_or(0, |&e| e as usize);
+        self.all.get(start..end).unwrap_or("")
+    }
+}
+
 fn surname_skeletons(
     lang: &crate::rules::compile::Language,
     people: &[NameMention],
-) -> (Vec<u32>, Vec<String>) {
-    let mut seen: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
-    let mut skeletons = Vec::new();
+) -> SurnameSkeletons {
+    // sized for every surname distinct (a skeleton is mostly shorter than its name), so
+    // that they seldom grow
+    let mut seen: rustc_hash::FxHashMap<&str, u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(people.len(), Default::default());
+    let mut all = String::with_capacity(people.iter().map(|p| p.surname.len()).sum());
+    let mut ends = Vec::with_capacity(people.len());
     let index = people
         .iter()
         .map(|p| {
             *seen.entry(p.surname).or_insert_with(|| {
-                skeletons.push(skeleton(lang, p.surname));
-                (skeletons.len() - 1) as u32
+                skeleton_append(lang, p.surname, &mut all);
+                ends.push(all.len() as u32);
+                (ends.len() - 1) as u32
             })
         })
         .collect();
-    (index, skeletons)
+    SurnameSkeletons { index, all, ends }
 }
 
 /// Skeleton of a name: transliteration groups folded, vowels and h dropped after the first
@@ -330,9 +355,15 @@ pub fn skeleton(lang: &crate::rules::compile::Language, name: &str) -> String {
 }
 
 /// [`skeleton`] written into `out` (cleared first), so that a caller comparing many words
-/// reuses one buffer. A short ASCII name is lower-cased on the stack.
+/// reuses one buffer.
 pub fn skeleton_into(lang: &crate::rules::compile::Language, name: &str, out: &mut String) {
     out.clear();
+    skeleton_append(lang, name, out);
+}
+
+/// [`skeleton`] written after what `out` holds (the skeleton starts afresh: its first
+/// letter is kept and compared with no letter before it).
+fn skeleton_append(lang: &crate::rules::compile::Language, name: &str, out: &mut String) {
     // accents and other scripts folded to ASCII first (Rouhani ~ Rūḥānī, Müller ~ Muller);
     // the name is read by bytes, and by characters only where a byte is not ASCII. An ASCII
     // name is read as it is and lower-cased byte by byte as read (the folded name is lower
@@ -571,18 +602,29 @@ impl<'m, 'a> Linker<'m, 'a> {
                 {
                     return self.person_result(span, p, has_title || p.titled);
                 }
-                let sk = self.skeleton(word);
-                if sk.chars().count() >= 3 {
-                    let (index, skeletons) = self
+                // the word's skeleton in the linker's buffer (taken, and put back below)
+                let mut sk = self.skeleton_buf.take();
+                skeleton_into(lang, word, &mut sk);
+                let garbled = if sk.chars().count() >= 3 {
+                    let skeletons = self
                         .people_skeletons
-                        .get_or_init(|| surname_skeletons(&self.r.lang, &self.people));
-                    if let Some((p, _)) = self.people.iter().zip(index).rev().find(|(p, &x)| {
-                        p.start < span.0 && p.surname != word && skeletons[x as usize] == sk
-                    }) {
-                        let mut res = self.person_result(span, p, has_title || p.titled);
-                        res.variant_of = Some(p.full);
-                        return res;
-                    }
+                        .get_or_init(|| surname_skeletons(lang, &self.people));
+                    self.people
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .find(|&(i, p)| {
+                            p.start < span.0 && p.surname != word && skeletons.of(i) == sk
+                        })
+                        .map(|(_, p)| p)
+                } else {
+                    None
+                };
+                self.skeleton_buf.set(sk);
+                if let Some(p) = garbled {
+                    let mut res = self.person_result(span, p, has_title || p.titled);
+                    res.variant_of = Some(p.full);
+                    return res;
                 }
             }
             if is_org {
@@ -813,6 +855,44 @@ mod tests {
             let mut buf = String::from("left over");
             skeleton_into(&rules.lang, &name, &mut buf);
             proptest::prop_assert_eq!(&buf, &skeleton_by_chars(&rules.lang, &name));
+        }
+    }
+
+    #[test]
+    fn surname_skeletons_are_each_surnames_skeleton() {
+        let rules = RuleSet::default_rules().expect("the default rules compile");
+        let lang = &rules.lang;
+        let surnames = [
+            "Bagheri",
+            "Baqeri",
+            "Bagheri",
+            "",
+            "B",
+            "Rūḥānī",
+            "Müller",
+            "北京",
+            "Baker",
+            "Muller",
+            "Rouhani",
+            "Baker",
+        ];
+        let people: Vec<NameMention> = surnames
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| NameMention {
+                start: i,
+                end: i + 1,
+                entity: None,
+                full: s,
+                surname: s,
+                titled: false,
+            })
+            .collect();
+        let sk = surname_skeletons(lang, &people);
+        // one skeleton per distinct surname
+        assert_eq!(sk.ends.len(), 10);
+        for (i, s) in surnames.iter().enumerate() {
+            assert_eq!(sk.of(i), skeleton(lang, s), "{s}");
         }
     }
 
