@@ -151,11 +151,11 @@ fn people_groups<'x>(m: &'x TextModel, r: &'x RuleSet, people: &'x [NameMention]
         let key: &str = match p.entity {
             Some(e) => &r.catalogue.entities[e].name,
             None => {
-                let surname: &str = &p.surname;
+                let surname: &str = p.surname;
                 let run = &catalogued[..catalogued.partition_point(|&(s, _)| s <= surname)];
                 match run.last() {
                     Some(&(s, name)) if s == surname => name,
-                    _ => &p.full,
+                    _ => p.full,
                 }
             }
         };
