@@ -728,15 +728,12 @@ fn label_asymmetry(m: &TextModel, r: &RuleSet, rule: &CompiledFlag, claims: &mut
 /// place in the word).
 #[inline(always)]
 fn quote_words(s: &str, mut each: impl FnMut(usize, usize, Option<&str>)) {
-    use crate::text::ASCII_WORD;
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         // a run of ASCII letters and digits
         let start = i;
-        while i < bytes.len() && ASCII_WORD[bytes[i] as usize] != 0 {
-            i += 1;
-        }
+        i = crate::swar::ascii_alnum_end(bytes, i);
         if i < bytes.len() && bytes[i] >= 0x80 {
             let c = s[i..].chars().next().unwrap_or(' ');
             if is_word_char(c) {

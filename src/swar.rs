@@ -52,6 +52,26 @@ pub(crate) fn ascii_alnum(x: u64) -> (u64, u64) {
     ((upper | ((lower | digit) & ascii)) & HIGHS, upper & HIGHS)
 }
 
+/// The end of the run of ASCII letters and digits at `from`: eight bytes at a time while
+/// eight are left (most words end inside the first eight), then a byte at a time.
+#[inline]
+pub(crate) fn ascii_alnum_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let stop = !ascii_alnum(u64::from_le_bytes(eight)).0 & HIGHS;
+        if stop != 0 {
+            return i + stop.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+        i += 1;
+    }
+    i
+}
+
 /// The first byte at or after `from` that `hits` flags, or `bytes.len()`. `hits` maps eight
 /// bytes (little-endian) to the high bits of the bytes it is looking for, exact for the
 /// lowest. The last few bytes are read in the eight that end the slice when eight or more
@@ -131,6 +151,33 @@ mod tests {
                         assert_eq!(upper[k] & 0x7f, 0);
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_alnum_end_stops_where_a_byte_loop_stops() {
+        let slow = |b: &[u8], from: usize| {
+            (from..b.len())
+                .find(|&k| !b[k].is_ascii_alphanumeric())
+                .unwrap_or(b.len())
+        };
+        let text =
+            "Ministry2024 said: über-long wordsthatrunpasteightbytes, a \"quote\" é9 x".as_bytes();
+        for from in 0..=text.len() {
+            assert_eq!(ascii_alnum_end(text, from), slow(text, from), "from {from}");
+        }
+        // a stop byte of every value at every place of a run of every length up to 20
+        for len in 0..20 {
+            for b in 0..=255u8 {
+                let mut bytes = vec![b'k'; len];
+                bytes.push(b);
+                bytes.extend_from_slice(b"tail");
+                assert_eq!(
+                    ascii_alnum_end(&bytes, 0),
+                    slow(&bytes, 0),
+                    "{b:#x} after {len}"
+                );
             }
         }
     }
