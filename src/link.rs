@@ -527,17 +527,6 @@ impl<'m, 'a> Linker<'m, 'a> {
                 EntityKind::Body => SourceKind::OfficialBody,
                 _ => SourceKind::Unknown,
             };
-            // a person mention in the text spelt differently from every catalogued spelling
-            if ent.kind == EntityKind::Person {
-                if let Some(p) = self.people.iter().find(|p| {
-                    p.start >= span.0
-                        && p.end <= span.1
-                        && p.entity == Some(en)
-                        && p.full != ent.name
-                }) {
-                    let _ = p;
-                }
-            }
             return out;
         }
         // 3. descriptor, anonymous and weasel phrases
