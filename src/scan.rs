@@ -488,9 +488,8 @@ impl WordLists {
                     break;
                 }
                 r += 1;
-                // the tokenizer computed the run's filter bit (both tests are made, so that
-                // there is one branch to predict, not two)
-                if (b - a <= self.max_key) & self.seen.may_contain_bit(bit) {
+                // the tokenizer computed the run's filter bit
+                if b - a <= self.max_key && self.seen.may_contain_bit(bit) {
                     self.look_up(text, a, b, &mut st, out);
                 }
             }
