@@ -38,71 +38,9 @@ impl Directness {
     }
 }
 
-/// The content pieces of a detection, read as a slice. One or two in nearly every
-/// detection, so those are kept inline; a quotation continued over more sentences moves
-/// them to the heap.
-#[derive(Clone, Default)]
-pub struct Parts(PartsRepr);
-
-#[derive(Clone)]
-enum PartsRepr {
-    /// The first `n` (at most 2) are used.
-    Inline(u8, [Bytes; 2]),
-    Heap(Vec<Bytes>),
-}
-
-impl Default for PartsRepr {
-    fn default() -> Self {
-        PartsRepr::Inline(0, [(0, 0); 2])
-    }
-}
-
-impl Parts {
-    pub fn one(b: Bytes) -> Self {
-        Parts(PartsRepr::Inline(1, [b, (0, 0)]))
-    }
-
-    pub fn push(&mut self, b: Bytes) {
-        match &mut self.0 {
-            PartsRepr::Inline(n, items) if usize::from(*n) < items.len() => {
-                items[usize::from(*n)] = b;
-                *n += 1;
-            }
-            PartsRepr::Inline(_, items) => {
-                let mut v = Vec::with_capacity(2 * items.len());
-                v.extend_from_slice(items);
-                v.push(b);
-                self.0 = PartsRepr::Heap(v);
-            }
-            PartsRepr::Heap(v) => v.push(b),
-        }
-    }
-}
-
-impl std::ops::Deref for Parts {
-    type Target = [Bytes];
-    fn deref(&self) -> &[Bytes] {
-        match &self.0 {
-            PartsRepr::Inline(n, items) => &items[..usize::from(*n)],
-            PartsRepr::Heap(v) => v,
-        }
-    }
-}
-
-impl Extend<Bytes> for Parts {
-    fn extend<I: IntoIterator<Item = Bytes>>(&mut self, iter: I) {
-        for b in iter {
-            self.push(b);
-        }
-    }
-}
-
-/// Written as the slice it holds, as the Vec it replaces was.
-impl std::fmt::Debug for Parts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (**self).fmt(f)
-    }
-}
+/// The content pieces of a detection, read as a slice: one or two in nearly every
+/// detection, kept in place; a quotation continued over more sentences has more.
+pub type Parts = crate::inline::Inline2<Bytes>;
 
 /// One detected attribution, before its mentions are resolved.
 #[derive(Debug, Clone)]
@@ -2076,24 +2014,5 @@ mod tests {
             }
         }
         assert!(found >= 3);
-    }
-
-    #[test]
-    fn parts_read_as_the_vec_of_their_pieces() {
-        let mut parts = Parts::default();
-        let mut reference: Vec<Bytes> = Vec::new();
-        assert_eq!(&*parts, reference.as_slice());
-        // inline, then moved to the heap, then pieces appended as a continued quotation does
-        for b in [(0, 4), (6, 9), (12, 20), (21, 30)] {
-            parts.push(b);
-            reference.push(b);
-            assert_eq!(&*parts, reference.as_slice());
-            assert_eq!(format!("{parts:?}"), format!("{reference:?}"));
-        }
-        let mut one = Parts::one((3, 5));
-        one.extend(parts.iter().copied());
-        let mut joined = vec![(3, 5)];
-        joined.extend(reference);
-        assert_eq!(&*one, joined.as_slice());
     }
 }

@@ -23,6 +23,7 @@ pub mod cli;
 pub mod detect;
 pub mod error;
 pub mod flags;
+pub mod inline;
 pub mod input;
 pub mod link;
 pub mod model;

@@ -67,6 +67,22 @@ pub struct Resolved<'a> {
     pub variant_of: Option<&'a str>,
 }
 
+/// A blank hop: nothing resolved (what a chain's unused place holds).
+impl Default for Resolved<'_> {
+    fn default() -> Self {
+        Resolved {
+            span: (0, 0),
+            resolved: None,
+            kind: SourceKind::Unknown,
+            id: None,
+            status: None,
+            state: None,
+            country: None,
+            variant_of: None,
+        }
+    }
+}
+
 /// A name found in the text: a catalogue match or a capitalised personal name. The names
 /// are borrowed from the catalogue or the text (an article names thousands of people in
 /// all; a copy of each was two allocations).
@@ -467,13 +483,7 @@ impl<'m, 'a> Linker<'m, 'a> {
         let text: &'a str = &m.text[span.0..span.1];
         let mut out = Resolved {
             span,
-            resolved: None,
-            kind: SourceKind::Unknown,
-            id: None,
-            status: None,
-            state: None,
-            country: None,
-            variant_of: None,
+            ..Resolved::default()
         };
         // a title in the mention, or in an appositive right after it ("X, the head of ...,")
         let appositive_title = m.tokens.get(r.end).is_some_and(|t| m.tok_text(t) == ",")
@@ -733,79 +743,9 @@ pub struct Linked<'a> {
     pub chain: Chain<'a>,
 }
 
-/// The hops of a chain. Most chains are a source, or a source and one conduit or listener:
-/// up to two hops are kept in place, not in a Vec of their own (an allocation for each
-/// detection); a longer chain keeps all its hops on the heap. Reads as a slice of hops.
-#[derive(Debug, Clone)]
-pub struct Chain<'a> {
-    /// How many of `inline` are hops (while `heap` is empty).
-    len: usize,
-    inline: [Resolved<'a>; 2],
-    /// All the hops, once there are more than `inline` holds.
-    heap: Vec<Resolved<'a>>,
-}
-
-impl<'a> Chain<'a> {
-    /// An empty chain (the unused places hold a blank hop).
-    fn new() -> Self {
-        let blank = Resolved {
-            span: (0, 0),
-            resolved: None,
-            kind: SourceKind::Unknown,
-            id: None,
-            status: None,
-            state: None,
-            country: None,
-            variant_of: None,
-        };
-        Chain {
-            len: 0,
-            inline: [blank; 2],
-            heap: Vec::new(),
-        }
-    }
-
-    /// A chain of the given hops.
-    fn from_hops(hops: &[Resolved<'a>]) -> Self {
-        let mut chain = Chain::new();
-        for &h in hops {
-            chain.push(h);
-        }
-        chain
-    }
-
-    fn push(&mut self, hop: Resolved<'a>) {
-        if self.heap.is_empty() {
-            if let Some(slot) = self.inline.get_mut(self.len) {
-                *slot = hop;
-                self.len += 1;
-                return;
-            }
-            self.heap.reserve(self.inline.len() + 2);
-            self.heap.extend_from_slice(&self.inline);
-        }
-        self.heap.push(hop);
-    }
-}
-
-impl<'a> std::ops::Deref for Chain<'a> {
-    type Target = [Resolved<'a>];
-    fn deref(&self) -> &[Resolved<'a>] {
-        if self.heap.is_empty() {
-            self.inline.get(..self.len).unwrap_or(&[])
-        } else {
-            &self.heap
-        }
-    }
-}
-
-impl<'c, 'a> IntoIterator for &'c Chain<'a> {
-    type Item = &'c Resolved<'a>;
-    type IntoIter = std::slice::Iter<'c, Resolved<'a>>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
+/// The hops of a chain, read as a slice. Most chains are a source, or a source and one
+/// conduit or listener: those are kept in place; a longer chain is on the heap.
+pub type Chain<'a> = crate::inline::Inline2<Resolved<'a>>;
 
 /// Resolves every detection, then lets a speaker quoted through a conduit keep that conduit
 /// in the next sentences ("Russia Today quoted Peskov ..." then "..., Peskov stated").
@@ -820,7 +760,7 @@ pub fn link<'a>(
     let mut out: Vec<Linked> = Vec::with_capacity(dets.len());
     for det in dets {
         // the conduits, a listener, the source
-        let mut chain = Chain::new();
+        let mut chain = Chain::default();
         for c in &det.conduits {
             chain.push(linker.resolve(c, &earlier));
         }
@@ -849,7 +789,7 @@ pub fn link<'a>(
                     && p.chain.last().and_then(|x| x.resolved) == me
                     && linked.det.sentence - p.det.sentence <= 3
             }) {
-                let mut chain = Chain::from_hops(&prev.chain[..prev.chain.len() - 1]);
+                let mut chain = Chain::from_slice(&prev.chain[..prev.chain.len() - 1]);
                 chain.push(linked.chain[0]);
                 linked.chain = chain;
                 linked.det.inherited = true;
@@ -956,27 +896,6 @@ mod tests {
         assert_eq!(sk.ends.len(), 10);
         for (i, s) in surnames.iter().enumerate() {
             assert_eq!(sk.of(i), skeleton(lang, s), "{s}");
-        }
-    }
-
-    #[test]
-    fn a_chain_reads_as_the_hops_pushed() {
-        let mut chain = Chain::new();
-        let mut hops = Vec::new();
-        assert!(chain.is_empty());
-        for i in 0..6 {
-            let mut hop = Chain::new().inline[0];
-            hop.span = (i, i + 1);
-            chain.push(hop);
-            hops.push(hop);
-            let spans: Vec<Bytes> = chain.iter().map(|h| h.span).collect();
-            let expected: Vec<Bytes> = hops.iter().map(|h| h.span).collect();
-            assert_eq!(spans, expected);
-            let copy = Chain::from_hops(&chain[..]);
-            assert_eq!(
-                (&copy).into_iter().map(|h| h.span).collect::<Vec<_>>(),
-                expected
-            );
         }
     }
 
