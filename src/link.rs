@@ -380,6 +380,9 @@ pub fn skeleton_into(lang: &crate::rules::compile::Language, name: &str, out: &m
 /// [`skeleton`] written after what `out` holds (the skeleton starts afresh: its first
 /// letter is kept and compared with no letter before it).
 fn skeleton_append(lang: &crate::rules::compile::Language, name: &str, out: &mut String) {
+    if name.is_ascii() && skeleton_ascii(&lang.skeleton_steps, name.as_bytes(), out) {
+        return;
+    }
     // accents and other scripts folded to ASCII first (Rouhani ~ Rūḥānī, Müller ~ Muller);
     // the name is read by bytes, and by characters only where a byte is not ASCII. An ASCII
     // name is read as it is and lower-cased byte by byte as read (the folded name is lower
@@ -443,6 +446,112 @@ fn skeleton_append(lang: &crate::rules::compile::Language, name: &str, out: &mut
             i += c.len_utf8();
         }
     }
+}
+
+/// Letters have classes 1 to 26 (either case), every other byte 0.
+const LETTER_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 26 {
+        t[b'a' as usize + b] = b as u8 + 1;
+        t[b'A' as usize + b] = b as u8 + 1;
+        b += 1;
+    }
+    t
+};
+const CLASSES: usize = 27;
+/// The bytes a skeleton keeps after its first: letters but the vowels, y and h.
+const SKELETON_KEEPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] =
+            c.is_ascii_lowercase() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h');
+        b += 1;
+    }
+    t
+};
+
+/// The step the skeleton takes at each pair of bytes of an ASCII name, by the pair's
+/// classes ([`LETTER_CLASS`], the second 0 also at the name's end): what the variant search
+/// of [`skeleton_append`] would do there, worked out once per rule set. An entry holds the
+/// letter put out in its low byte (0: the byte itself, lower-cased) and how many bytes are
+/// read in its high byte; 0 means "search the variants" (a variant of three letters or more
+/// may start there, or a canonical letter is not one ASCII byte). Empty when a variant has
+/// a byte that is not a lower-case letter, which the classes cannot tell apart.
+pub fn skeleton_steps(by_byte: &[Vec<(String, String)>]) -> Vec<u16> {
+    let letters_only = by_byte
+        .iter()
+        .flatten()
+        .all(|(v, _)| v.bytes().all(|b| b.is_ascii_lowercase()));
+    if !letters_only || by_byte.len() < 256 {
+        return Vec::new();
+    }
+    let put = |canon: &str, len: u16| match canon.as_bytes() {
+        &[c] if c.is_ascii() && c != 0 => u16::from(c) | len << 8,
+        _ => 0,
+    };
+    let mut steps = vec![0u16; CLASSES * CLASSES];
+    for c0 in 0..CLASSES {
+        for c1 in 0..CLASSES {
+            let second = (c1 > 0).then(|| b'a' + c1 as u8 - 1);
+            steps[c0 * CLASSES + c1] = if c0 == 0 {
+                // no variant starts with a byte that is not a letter
+                1 << 8
+            } else {
+                let first = b'a' + c0 as u8 - 1;
+                let mut step = 1 << 8;
+                for (v, canon) in &by_byte[usize::from(first)] {
+                    let v = v.as_bytes();
+                    let at_second = v.len() >= 2 && second == Some(v[1]);
+                    if v.len() == 1 {
+                        step = put(canon, 1);
+                        break;
+                    }
+                    if at_second {
+                        step = if v.len() == 2 { put(canon, 2) } else { 0 };
+                        break;
+                    }
+                }
+                step
+            };
+        }
+    }
+    steps
+}
+
+/// [`skeleton_append`] for an ASCII name of up to 64 bytes, by the steps of
+/// [`skeleton_steps`], with no branch on the letters: false (and `out` as it was) where a
+/// step calls for the variant search.
+fn skeleton_ascii(steps: &[u16], bytes: &[u8], out: &mut String) -> bool {
+    if steps.len() != CLASSES * CLASSES || bytes.len() > 64 {
+        return false;
+    }
+    let mut buf = [0u8; 64];
+    let (mut n, mut i, mut last, mut first) = (0usize, 0usize, 0u8, true);
+    while let Some(&b0) = bytes.get(i) {
+        let b1 = bytes.get(i + 1).copied().unwrap_or(0);
+        let step = steps[usize::from(LETTER_CLASS[usize::from(b0)]) * CLASSES
+            + usize::from(LETTER_CLASS[usize::from(b1)])];
+        if step == 0 {
+            return false;
+        }
+        let c = match step as u8 {
+            0 => b0.to_ascii_lowercase(),
+            c => c,
+        };
+        // the first letter is kept; after it, a kept letter that is not the last one kept
+        let keep = first | (SKELETON_KEEPS[usize::from(c)] & (c != last));
+        buf[n] = c;
+        n += usize::from(keep);
+        last = if keep { c } else { last };
+        first = false;
+        i += usize::from(step >> 8);
+    }
+    // every byte put out is ASCII
+    out.push_str(std::str::from_utf8(&buf[..n]).unwrap_or_default());
+    true
 }
 
 /// The letters of a transliterated name going into its skeleton: each letter is dropped
@@ -859,6 +968,59 @@ mod tests {
             skeleton_into(&rules.lang, &name, &mut buf);
             proptest::prop_assert_eq!(&buf, &skeleton_by_chars(&rules.lang, &name));
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 600, ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The table-driven skeleton of an ASCII name is the one read by characters, on
+        /// names dense in the letters that start variants of two and three letters (dzh,
+        /// kh, ph, ee, ou, ts ...), in either case and with other bytes between.
+        #[test]
+        fn ascii_skeleton_by_steps_matches_skeleton_by_chars(
+            name in "[dzhkgcpeoustqyDZHKGCPEOUST' .1-]{0,66}"
+        ) {
+            let rules = RuleSet::default_rules().expect("the default rules compile");
+            let mut buf = String::from("left over");
+            skeleton_into(&rules.lang, &name, &mut buf);
+            proptest::prop_assert_eq!(&buf, &skeleton_by_chars(&rules.lang, &name));
+        }
+    }
+
+    #[test]
+    fn skeleton_steps_follow_the_variants_or_send_to_the_search() {
+        let rules = RuleSet::default_rules().expect("the default rules compile");
+        let steps = &rules.lang.skeleton_steps;
+        assert_eq!(
+            steps.len(),
+            CLASSES * CLASSES,
+            "the default variants are all letters"
+        );
+        let at = |a: u8, b: u8| {
+            steps[usize::from(LETTER_CLASS[usize::from(a)]) * CLASSES
+                + usize::from(LETTER_CLASS[usize::from(b)])]
+        };
+        // "ph" is read as f, two bytes; "p" then another letter is itself, one byte
+        assert_eq!(at(b'p', b'h'), u16::from(b'f') | 2 << 8);
+        assert_eq!(at(b'P', b'a'), 1 << 8);
+        // "kh" and "k" both fold to the group's first letter, q
+        assert_eq!(at(b'k', b'h'), u16::from(b'q') | 2 << 8);
+        assert_eq!(at(b'k', b'.'), u16::from(b'q') | 1 << 8);
+        // "dz" may start "dzh": the variants are searched there
+        assert_eq!(at(b'd', b'z'), 0);
+        let mut out = String::new();
+        assert!(!skeleton_ascii(steps, b"Dzhugashvili", &mut out));
+        assert!(
+            out.is_empty(),
+            "a declined name leaves the buffer as it was"
+        );
+        // a variant with a byte that is not a letter leaves no table: every name is searched
+        let mut by_byte = rules.lang.transliteration_by_byte.clone();
+        by_byte[usize::from(b'o')].insert(0, ("o'".to_string(), "u".to_string()));
+        let none = skeleton_steps(&by_byte);
+        assert!(none.is_empty());
+        assert!(!skeleton_ascii(&none, b"Baker", &mut out));
     }
 
     #[test]

@@ -628,6 +628,9 @@ pub struct Language {
     pub transliteration: Vec<(String, String)>,
     /// The same pairs by the first byte of the variant (index = byte), in the same order.
     pub transliteration_by_byte: Vec<Vec<(String, String)>>,
+    /// The skeleton's step at each pair of ASCII letters, from the pairs above
+    /// ([`crate::link::skeleton_steps`]); empty when a variant has a byte that is not a letter.
+    pub skeleton_steps: Vec<u16>,
 }
 
 fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Error>) -> Language {
@@ -679,6 +682,7 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
     for (v, canon) in &transliteration {
         transliteration_by_byte[v.as_bytes()[0] as usize].push((v.clone(), canon.clone()));
     }
+    let skeleton_steps = crate::link::skeleton_steps(&transliteration_by_byte);
     Language {
         abbreviations: set(&file.abbreviations),
         can_end_sentence: set(&file.can_end_sentence),
@@ -735,6 +739,7 @@ fn compile_language(file: &LanguageFile, src: &RuleSource, problems: &mut Vec<Er
         boilerplate,
         transliteration,
         transliteration_by_byte,
+        skeleton_steps,
         speech_forms: WordSet::default(),
     }
 }
