@@ -272,41 +272,57 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     /// The cues of the sentence, in order, into `hits` (cleared first).
     fn hits(&self, sent: &Range<usize>, hits: &mut Vec<Hit<'r>>) {
         hits.clear();
-        let mut i = sent.start;
-        while i < sent.end {
-            let t = &self.m.tokens[i];
-            let cues = &self.r.cues;
-            // most words start no cue: the filter turns them away by the token's own bit
-            if !t.is_word() || t.quoted() || !cues.first_filter.may_contain_bit(t.lo_bit) {
-                i += 1;
-                continue;
+        let cues = &self.r.cues;
+        // the first index not yet inside a cue found
+        let mut next = sent.start;
+        let tokens = self.m.tokens.get(sent.clone()).unwrap_or_default();
+        for (c, chunk) in tokens.chunks(64).enumerate() {
+            // the tokens that may start a cue, a bit each, tested without a branch: a word
+            // outside quotation marks whose filter bit is set (most words start no cue)
+            let mut may_start = 0u64;
+            for (k, t) in chunk.iter().enumerate() {
+                let candidate = t.is_word()
+                    & t.quote.is_none()
+                    & !t.single
+                    & cues.first_filter.may_contain_bit(t.lo_bit);
+                may_start |= u64::from(candidate) << k;
             }
-            // the longest cue phrase starting here, compared word by word without allocating
-            let Some(candidates) = self.word(i).and_then(|w| cues.by_first.get(w)) else {
-                i += 1;
-                continue;
-            };
-            // the first word is the key the candidates were found by: the rest are compared
-            let matches = |p: &CuePhrase| {
-                p.words.iter().enumerate().skip(1).all(|(j, w)| {
-                    i + j < sent.end
-                        && !self.m.tokens[i + j].quoted()
-                        && self.word(i + j) == Some(w.as_str())
-                })
-            };
-            if let Some(p) = candidates.iter().find(|p| matches(p)) {
-                if self.plausible(i, p, sent) {
-                    hits.push(Hit {
-                        at: i,
-                        len: p.words.len(),
-                        phrase: p,
-                    });
-                    i += p.words.len();
+            while may_start != 0 {
+                let i = sent.start + c * 64 + may_start.trailing_zeros() as usize;
+                may_start &= may_start - 1;
+                if i < next {
                     continue;
                 }
+                if let Some(len) = self.cue_at(i, sent, hits) {
+                    next = i + len;
+                }
             }
-            i += 1;
         }
+    }
+
+    /// The longest plausible cue phrase starting at word `i`, pushed to `hits`: its length.
+    fn cue_at(&self, i: usize, sent: &Range<usize>, hits: &mut Vec<Hit<'r>>) -> Option<usize> {
+        let cues = &self.r.cues;
+        // compared word by word without allocating
+        let candidates = self.word(i).and_then(|w| cues.by_first.get(w))?;
+        // the first word is the key the candidates were found by: the rest are compared
+        let matches = |p: &CuePhrase| {
+            p.words.iter().enumerate().skip(1).all(|(j, w)| {
+                i + j < sent.end
+                    && !self.m.tokens[i + j].quoted()
+                    && self.word(i + j) == Some(w.as_str())
+            })
+        };
+        let p = candidates.iter().find(|p| matches(p))?;
+        if !self.plausible(i, p, sent) {
+            return None;
+        }
+        hits.push(Hit {
+            at: i,
+            len: p.words.len(),
+            phrase: p,
+        });
+        Some(p.words.len())
     }
 
     /// Filters noun uses ("the report", "to say") and verbs that need a complement.
@@ -2014,5 +2030,54 @@ mod tests {
             }
         }
         assert!(found >= 3);
+    }
+
+    #[test]
+    fn cue_hits_by_candidate_bits_are_those_of_a_token_by_token_scan() {
+        let rules = RuleSet::default_rules().expect("the default rules compile");
+        // long sentences, so that cues fall in the second and third 64-token chunk and one
+        // of two words ("according to") straddles the edge of a chunk; quoted cues and a
+        // capitalised "Said" are turned away
+        let mut text = String::new();
+        for pad in [40usize, 61, 62, 63, 64, 65, 127] {
+            let filler: Vec<&str> = ["the", "harbour", "board", "met", "on", "Tuesday"]
+                .iter()
+                .cycle()
+                .take(pad)
+                .copied()
+                .collect();
+            text.push_str(&filler.join(" "));
+            text.push_str(
+                " according to the mayor, who said the deal \"was said to be done\" and \
+                 told reporters that officials Said it would stand, the agency reported.\n\n",
+            );
+        }
+        let m = TextModel::new(&text, &rules.lang);
+        let scan = crate::scan::DocScan::with_model(&m, &rules);
+        let d = Detector::new(&m, &rules, &scan);
+        let mut checked = 0;
+        for s in &m.sentences {
+            let sent = s.tokens.clone();
+            let mut by_bits = Vec::new();
+            d.hits(&sent, &mut by_bits);
+            // the reference: every token in turn
+            let mut one_by_one = Vec::new();
+            let mut i = sent.start;
+            while i < sent.end {
+                let t = &m.tokens[i];
+                let len = if t.is_word() && !t.quoted() {
+                    d.cue_at(i, &sent, &mut one_by_one)
+                } else {
+                    None
+                };
+                i += len.unwrap_or(1);
+            }
+            let at = |h: &Vec<Hit>| h.iter().map(|h| (h.at, h.len)).collect::<Vec<_>>();
+            assert_eq!(at(&by_bits), at(&one_by_one));
+            assert!(by_bits.len() >= 3, "{:?}", at(&by_bits));
+            assert!(by_bits.iter().any(|h| h.at - sent.start >= 64));
+            checked += 1;
+        }
+        assert_eq!(checked, 7);
     }
 }
