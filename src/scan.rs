@@ -481,16 +481,24 @@ impl WordLists {
                 pos = self.find_between(text, pos, s.end, &mut st, out);
                 continue;
             }
-            // the runs of this sentence, read in the same pass that finds their end
-            while let Some(&(a, b, bit)) = runs.get(r) {
-                let (a, b) = (a as usize, b as usize);
-                if a >= s.end {
-                    break;
-                }
+            // the runs of this sentence
+            let first = r;
+            while runs.get(r).is_some_and(|run| (run.0 as usize) < s.end) {
                 r += 1;
-                // the tokenizer computed the run's filter bit
-                if b - a <= self.max_key && self.seen.may_contain_bit(bit) {
-                    self.look_up(text, a, b, &mut st, out);
+            }
+            for chunk in runs[first..r].chunks(64) {
+                // the runs to look up, a bit each, tested without a branch: short enough to
+                // key a pattern, and with their filter bit (computed by the tokenizer) set;
+                // most runs are turned away
+                let mut wanted = 0u64;
+                for (k, &(a, b, bit)) in chunk.iter().enumerate() {
+                    let hit = ((b - a) as usize <= self.max_key) & self.seen.may_contain_bit(bit);
+                    wanted |= u64::from(hit) << k;
+                }
+                while wanted != 0 {
+                    let (a, b, _) = chunk[wanted.trailing_zeros() as usize];
+                    wanted &= wanted - 1;
+                    self.look_up(text, a as usize, b as usize, &mut st, out);
                 }
             }
             pos = s.end;
@@ -966,6 +974,15 @@ mod model_tests {
             "No sentence end here and a name at the very end Reuters",
         ] {
             both(text, &r);
+        }
+        // sentences of more than 64 word runs: keyed words before, at and after the edges
+        // of the runs' 64-bit chunks
+        for pad in [62, 63, 64, 65, 127, 128] {
+            let mut long = "the harbour board met again ".repeat(pad / 5);
+            long.push_str(&"so ".repeat(pad % 5));
+            long.push_str("Reuters and state media said White House officials told Tass so.");
+            assert!(long.split_whitespace().count() > 64 || pad < 64);
+            both(&long, &r);
         }
         let dev = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/eval/polnear/dev.jsonl");
