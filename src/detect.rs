@@ -999,13 +999,21 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
     fn tail_stop(&self, k: usize, stop: usize) -> usize {
         let lang = &self.r.lang;
         let mut x = k + 1;
+        let bytes = self.m.text.as_bytes();
         while x < stop {
             let t = &self.m.tokens[x];
-            if t.quote.is_some() {
+            // what the token may be, from its length and first byte, tested without a
+            // branch (most tokens are neither): a comma or semicolon, or "but"
+            let len = t.end - t.start;
+            let first = bytes.get(t.start as usize).copied().unwrap_or(0);
+            let word = t.is_word();
+            let separator = !word & (len == 1) & ((first == b',') | (first == b';'));
+            let but = word & (len == 3) & (first | 0x20 == b'b');
+            if !(separator | but) || t.quote.is_some() {
                 x += 1;
                 continue;
             }
-            if self.is_punct(x, ",") || self.is_punct(x, ";") {
+            if separator {
                 if let Some(w) = self.word(x + 1) {
                     let participle = w.ends_with("ing") && w.len() > 5 && !self.is_cap(x + 1);
                     if participle || self.g().clause_tails.contains(w) {
@@ -1013,7 +1021,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
                     }
                 }
             }
-            if self.word(x) == Some("but") {
+            if but && self.word(x) == Some("but") {
                 if let Some(w) = self.word(x + 1) {
                     if self.r.cues.modifiers.contains(w)
                         || self.r.cues.by_first.contains_key(w)
