@@ -1008,7 +1008,7 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             let first = bytes.get(t.start as usize).copied().unwrap_or(0);
             let word = t.is_word();
             let separator = !word & (len == 1) & ((first == b',') | (first == b';'));
-            let but = word & (len == 3) & (first | 0x20 == b'b');
+            let but = word & (len == 3) & ((first | 0x20) == b'b');
             if !(separator | but) || t.quote.is_some() {
                 x += 1;
                 continue;

@@ -952,9 +952,19 @@ mod tests {
         out
     }
 
+    /// `skeleton_into` (into a buffer holding something already) against the reading by
+    /// characters.
+    fn skeleton_as_by_chars(name: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let rules = RuleSet::default_rules().expect("the default rules compile");
+        let mut buf = String::from("left over");
+        skeleton_into(&rules.lang, name, &mut buf);
+        proptest::prop_assert_eq!(&buf, &skeleton_by_chars(&rules.lang, name));
+        Ok(())
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 400, ..proptest::prelude::ProptestConfig::default()
+            cases: 500, ..proptest::prelude::ProptestConfig::default()
         })]
         /// The skeleton read by bytes (lower-cased as read, short variants compared in
         /// line) is the one read by characters, for names of any length and mix of cases,
@@ -963,17 +973,9 @@ mod tests {
         fn skeleton_by_bytes_matches_skeleton_by_chars_on_any_name(
             name in "[a-zA-Z' .éÉüÜḥōŽΨαЖж北’-]{0,70}"
         ) {
-            let rules = RuleSet::default_rules().expect("the default rules compile");
-            let mut buf = String::from("left over");
-            skeleton_into(&rules.lang, &name, &mut buf);
-            proptest::prop_assert_eq!(&buf, &skeleton_by_chars(&rules.lang, &name));
+            skeleton_as_by_chars(&name)?;
         }
-    }
 
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            cases: 600, ..proptest::prelude::ProptestConfig::default()
-        })]
         /// The table-driven skeleton of an ASCII name is the one read by characters, on
         /// names dense in the letters that start variants of two and three letters (dzh,
         /// kh, ph, ee, ou, ts ...), in either case and with other bytes between.
@@ -981,10 +983,7 @@ mod tests {
         fn ascii_skeleton_by_steps_matches_skeleton_by_chars(
             name in "[dzhkgcpeoustqyDZHKGCPEOUST' .1-]{0,66}"
         ) {
-            let rules = RuleSet::default_rules().expect("the default rules compile");
-            let mut buf = String::from("left over");
-            skeleton_into(&rules.lang, &name, &mut buf);
-            proptest::prop_assert_eq!(&buf, &skeleton_by_chars(&rules.lang, &name));
+            skeleton_as_by_chars(&name)?;
         }
     }
 
