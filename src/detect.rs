@@ -281,10 +281,8 @@ impl<'m, 'a, 'r> Detector<'m, 'a, 'r> {
             // outside quotation marks whose filter bit is set (most words start no cue)
             let mut may_start = 0u64;
             for (k, t) in chunk.iter().enumerate() {
-                let candidate = t.is_word()
-                    & t.quote.is_none()
-                    & !t.single
-                    & cues.first_filter.may_contain_bit(t.lo_bit);
+                let candidate =
+                    t.is_word() & !t.quoted() & cues.first_filter.may_contain_bit(t.lo_bit);
                 may_start |= u64::from(candidate) << k;
             }
             while may_start != 0 {

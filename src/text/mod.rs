@@ -61,9 +61,10 @@ impl Token {
     pub fn is_word(&self) -> bool {
         self.kind == TokKind::Word
     }
-    /// Inside any quotation marks: not the author's own voice.
+    /// Inside any quotation marks: not the author's own voice. (Both tests are made, with no
+    /// branch between them, so that a loop over tokens can use it without one.)
     pub fn quoted(&self) -> bool {
-        self.quote.is_some() || self.single
+        self.quote.is_some() | self.single
     }
 }
 
